@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+FLASK   := FLASK_APP=wsgi.py $(VENV)/bin/flask
+STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+.PHONY: run test lint pytest setup browser db-check clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Browser tests drive Debian's chromium through Playwright; install it when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(PY) wsgi.py
+
+## Set everything up and run the whole suite: lint, then every test.
+test: $(STAMP) browser lint pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+pytest: $(STAMP)
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""Login, logout and password change pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.auth import services
+from portal.auth.forms import LoginForm, PasswordChangeForm
+from portal.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Return a local path to go to after login; anything pointing elsewhere becomes home."""
+    if not target:
+        return url_for("portal.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("portal.home")
+    if "\\" in target:
+        return url_for("portal.home")
+    return target
+
+
+def _login_limit() -> str:
+    """Return the per-address limit on login attempts from the config."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Show the login form and log a person in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("portal.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(form.login_id.data, form.password.data)
+        if result.user is not None:
+            session.clear()
+            login_user(result.user)
+            session.permanent = True
+            return redirect(safe_next(request.args.get("next")))
+        flash(result.message, "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log the current person out."""
+    services.record_logout(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash("ログアウトしました。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let a person change their own password (required at first login)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        problems = services.change_password(user, form.current.data, form.new.data)
+        if not problems:
+            login_user(user)  # the session token changed; keep this session, end the others
+            flash("パスワードを変更しました。", "info")
+            return redirect(url_for("portal.home"))
+        form.new.errors = list(form.new.errors) + problems
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,71 @@
+"""factory_boy factories for identity objects."""
+
+import factory
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Agency, AgencyKind, Council, Role, User, UserRole
+from portal.passwords import hash_password
+
+DEFAULT_PASSWORD = "Test-Passw0rd-ok"
+_DEFAULT_HASH = hash_password(DEFAULT_PASSWORD)
+
+
+def bind(session) -> None:
+    """Point every factory at the test's session."""
+    for factory_class in (CouncilFactory, AgencyFactory, UserFactory):
+        factory_class._meta.sqlalchemy_session = session
+
+
+def kind(name: str) -> AgencyKind:
+    """Return one of the agency kinds the migration seeded."""
+    return db.session.scalar(select(AgencyKind).where(AgencyKind.name == name))
+
+
+class _Base(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_persistence = "commit"
+
+
+class CouncilFactory(_Base):
+    class Meta:
+        model = Council
+
+    name = factory.Sequence(lambda n: f"テスト{n}市要保護児童対策地域協議会")
+    municipality = factory.Sequence(lambda n: f"テスト{n}市")
+
+
+class AgencyFactory(_Base):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"テスト機関{n}")
+    kind = factory.LazyFunction(lambda: kind("小学校"))
+
+    @factory.post_generation
+    def councils(self, create, extracted, **kwargs):
+        """Make the agency a member of the given councils."""
+        if extracted:
+            self.councils = list(extracted)
+            if create:
+                db.session.commit()
+
+
+class UserFactory(_Base):
+    class Meta:
+        model = User
+
+    login_id = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"利用者 {n}")
+    agency = factory.SubFactory(AgencyFactory)
+    password_hash = _DEFAULT_HASH
+    must_change_password = False
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """Give the person the listed roles (agency member by default)."""
+        roles = extracted if extracted is not None else [Role.AGENCY_MEMBER]
+        self.role_rows = [UserRole(role=Role(r).value) for r in roles]
+        if create:
+            db.session.commit()

@@ -1,0 +1,211 @@
+"""Logging in and out: passwords, lockout, idle timeout, disabled accounts, CSRF, safe redirects."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit import AuditEntry
+from portal.extensions import db
+from portal.types import utcnow
+from tests.factories import UserFactory
+
+
+def audit_actions(**filters) -> list[str]:
+    """Return the audit actions written so far, oldest first."""
+    query = select(AuditEntry).order_by(AuditEntry.seq).filter_by(**filters)
+    return [e.action for e in db.session.scalars(query)]
+
+
+def test_login_page_is_japanese(client):
+    page = client.get("/login")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert '<html lang="ja">' in text
+    assert "ログインID" in text and "パスワード" in text
+
+
+def test_login_success_goes_home_and_is_audited(client, login):
+    user = UserFactory(name="高橋 直子")
+    response = login(user)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    home = client.get("/")
+    assert "高橋 直子" in home.get_data(as_text=True)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login.success")).one()
+    assert entry.actor_id == user.id and entry.outcome == "success" and entry.ip == "127.0.0.1"
+
+
+def test_wrong_password_is_refused_and_audited(client, login):
+    user = UserFactory()
+    response = login(user, password="wrong-password", follow=True)
+    assert "ログインIDまたはパスワードが正しくありません" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login.failure")).one()
+    assert entry.outcome == "failure" and entry.actor_id == user.id
+
+
+def test_unknown_login_id_is_audited_without_a_person(client):
+    response = client.submit("/login", {"login_id": "nobody", "password": "x"}, follow_redirects=True)
+    assert "ログインIDまたはパスワードが正しくありません" in response.get_data(as_text=True)
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert entry.action == "login.failure" and entry.actor_id is None and entry.target_label == "nobody"
+
+
+def test_lockout_after_repeated_failures(app, client, login):
+    user = UserFactory()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(user, password="wrong-password")
+    db.session.refresh(user)
+    assert user.locked_until is not None and user.locked_until > utcnow()
+    # Even the right password is refused while locked.
+    response = login(user, follow=True)
+    assert "一時的にロックされています" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    assert "login.lockout" in audit_actions()
+    assert audit_actions(action="login.failure")[-1] == "login.failure"
+    # After the lockout period the right password works again.
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert login(user).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_login_throttled_per_address(database, tmp_path):
+    from portal import create_app
+    from tests.conftest import PortalClient, _test_config
+
+    config = _test_config(database.fresh_url(tmp_path))
+    config.update(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    app = create_app(config)
+    app.test_client_class = PortalClient
+    with app.app_context():
+        client = app.test_client()
+        codes = [
+            client.submit("/login", {"login_id": "someone", "password": "x"}).status_code for _ in range(4)
+        ]
+        assert codes[:3] == [200, 200, 200]
+        assert codes[3] == 429
+        actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq))]
+        assert actions[-1] == "login.throttled"
+        db.session.remove()
+        database.reset(db.engine)
+        db.engine.dispose()
+
+
+def test_logout_needs_post_and_is_audited(client, login):
+    user = UserFactory()
+    login(user)
+    assert client.get("/logout").status_code == 405
+    response = client.submit("/logout", follow_redirects=True)
+    assert "ログアウトしました" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    assert audit_actions()[-1] == "logout"
+
+
+def test_post_without_csrf_token_is_rejected(client, login):
+    user = UserFactory()
+    response = client.post("/login", data={"login_id": user.login_id, "password": "x"})
+    assert response.status_code == 400
+    assert "送信を受け付けられませんでした" in response.get_data(as_text=True)
+    login(user)
+    response = client.post("/logout")
+    assert response.status_code == 400
+    assert client.get("/").status_code == 200  # still logged in
+
+
+def test_idle_timeout_logs_out(app, client, login):
+    user = UserFactory()
+    login(user)
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["last_seen"] -= app.config["IDLE_TIMEOUT"].total_seconds() + 1
+    response = client.get("/", follow_redirects=True)
+    assert "一定時間操作がなかったため" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+    assert entry.action == "logout" and entry.detail_data["reason"] == "idle_timeout"
+
+
+def test_disabled_person_is_logged_out_at_next_request(client, login):
+    user = UserFactory()
+    login(user)
+    assert client.get("/").status_code == 200
+    user.active = False
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # And cannot log back in.
+    user_again = login(user, follow=True)
+    assert "正しくありません" in user_again.get_data(as_text=True)
+
+
+def test_session_cookie_flags(client, login):
+    user = UserFactory()
+    response = login(user)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_session_cookie_secure_over_https(client):
+    user = UserFactory()
+    token = client.csrf_token()
+    response = client.post(
+        "/login",
+        data={"login_id": user.login_id, "password": "Test-Passw0rd-ok", "csrf_token": token},
+        base_url="https://localhost",
+    )
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/account/password", "/account/password"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_redirect_stays_on_site(client, next_url, expected):
+    user = UserFactory()
+    response = client.submit(
+        "/login?next=" + next_url, {"login_id": user.login_id, "password": "Test-Passw0rd-ok"}
+    )
+    assert response.headers["Location"] == expected
+
+
+def test_first_login_must_change_password(client, login):
+    user = UserFactory(must_change_password=True)
+    login(user)
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/password"
+    weak = client.submit(
+        "/account/password",
+        {"current": "Test-Passw0rd-ok", "new": "short", "confirm": "short"},
+    )
+    assert "10文字以上" in weak.get_data(as_text=True)
+    ok = client.submit(
+        "/account/password",
+        {"current": "Test-Passw0rd-ok", "new": "Kodomo-Mamoru-2025", "confirm": "Kodomo-Mamoru-2025"},
+    )
+    assert ok.status_code == 302
+    assert client.get("/").status_code == 200
+    db.session.refresh(user)
+    assert not user.must_change_password
+    assert "account.password_change" in audit_actions()
+
+
+def test_password_change_ends_other_sessions(app, client, login):
+    user = UserFactory()
+    login(user)
+    other = app.test_client()
+    other.submit("/login", {"login_id": user.login_id, "password": "Test-Passw0rd-ok"})
+    assert other.get("/").status_code == 200
+    client.submit(
+        "/account/password",
+        {"current": "Test-Passw0rd-ok", "new": "Kodomo-Mamoru-2025", "confirm": "Kodomo-Mamoru-2025"},
+    )
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 302
