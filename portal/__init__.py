@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Register the shell's blueprints, then each feature's."""
     import agencies
+    import cases
     from portal import auditlog, home
     from portal.auth import views as auth_views
 
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home.bp)
     app.register_blueprint(auditlog.bp)
     agencies.init_app(app)
+    cases.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,143 @@
+"""Reading one case as a person may see it, its change history, and who has read it.
+
+Every read writes an audit row naming the parts returned, in the same transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from cases import policy
+from cases.models import AccessGrant, Case, CaseChange, CaseNote, CaseRead, Consent, Involvement, Part
+from portal import audit
+from portal.audit import AuditEntry
+from portal.dates import TOKYO
+from portal.extensions import db
+from portal.models import User
+
+
+@dataclass
+class CaseView:
+    """What one person may see of one case."""
+
+    case: Case
+    access: policy.CaseAccess
+    children: list = field(default_factory=list)
+    guardians: list = field(default_factory=list)
+    involvements: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    consents: list = field(default_factory=list)
+    grants: list = field(default_factory=list)
+    emergency_grants: list = field(default_factory=list)
+    can_edit: bool = False
+    can_manage: bool = False
+
+
+def read_case(user: User, case_id: int) -> CaseView:
+    """Load a case for a person (404 when they may not see it) and audit the read."""
+    case, access = policy.get_case_or_404(user, case_id)
+    view = CaseView(case=case, access=access)
+    view.can_manage = policy.can_manage_sharing(user, case)
+    view.can_edit = policy.can_edit_ledger(user, case, access)
+    if access.can(Part.BASIC):
+        view.children = [c for c in case.children if access.child_visible(Part.BASIC, c.id)]
+        view.guardians = list(case.guardians)
+    if access.can(Part.LEDGER):
+        view.involvements = list(
+            db.session.scalars(
+                select(Involvement).where(Involvement.case_id == case.id).order_by(Involvement.started_on)
+            )
+        )
+    if access.can(Part.NOTES) or access.any:
+        view.notes = list(
+            db.session.scalars(
+                select(CaseNote)
+                .where(CaseNote.case_id == case.id, policy.notes_clause(user, access))
+                .order_by(CaseNote.occurred_on.desc(), CaseNote.id.desc())
+            )
+        )
+    if view.can_manage:
+        view.consents = list(
+            db.session.scalars(
+                select(Consent).where(Consent.case_id == case.id).order_by(Consent.given_on.desc())
+            )
+        )
+        view.grants = list(
+            db.session.scalars(
+                select(AccessGrant)
+                .where(AccessGrant.case_id == case.id)
+                .order_by(AccessGrant.granted_at.desc())
+            )
+        )
+    if view.can_manage or access.emergency:
+        view.emergency_grants = policy.active_emergency_grants(case)
+    entry = audit.record(
+        "case.view",
+        actor=user,
+        target=case,
+        detail={
+            "parts": [p.value for p in access.parts],
+            "children": [c.id for c in view.children],
+            "notes": len(view.notes),
+        },
+    )
+    db.session.flush()
+    db.session.add(CaseRead(audit_seq=entry.seq, case_id=case.id))
+    db.session.commit()
+    return view
+
+
+def case_history(user: User, case_id: int) -> tuple[Case, list[CaseChange]]:
+    """Return the change history of a case whose ledger part the person sees; audit the read."""
+    case, _access = policy.get_case_or_404(user, case_id, Part.LEDGER)
+    changes = list(
+        db.session.scalars(
+            select(CaseChange)
+            .where(CaseChange.case_id == case.id)
+            .order_by(CaseChange.at.desc(), CaseChange.id.desc())
+        )
+    )
+    entry = audit.record("case.history_view", actor=user, target=case, detail={"parts": ["ledger"]})
+    db.session.flush()
+    db.session.add(CaseRead(audit_seq=entry.seq, case_id=case.id))
+    db.session.commit()
+    return case, changes
+
+
+@dataclass
+class AccessHistoryFilters:
+    """Filters of a case's access history."""
+
+    user_id: int | None = None
+    agency_id: int | None = None
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def access_history(user: User, case_id: int, filters: AccessHistoryFilters) -> tuple[Case, list[AuditEntry]]:
+    """Return who has read or changed this case (from the audit log); coordinators only."""
+    case, _access = policy.get_case_or_404(user, case_id)
+    policy.require(policy.can_manage_sharing(user, case))
+    reads = select(CaseRead.audit_seq).where(CaseRead.case_id == case.id)
+    query = select(AuditEntry).where(
+        (AuditEntry.seq.in_(reads))
+        | ((AuditEntry.target_type == "cases") & (AuditEntry.target_id == str(case.id)))
+    )
+    if filters.user_id:
+        query = query.where(AuditEntry.actor_id == filters.user_id)
+    if filters.agency_id:
+        query = query.where(AuditEntry.actor_agency_id == filters.agency_id)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.date_from:
+        query = query.where(AuditEntry.at >= datetime.combine(filters.date_from, time(), TOKYO))
+    if filters.date_to:
+        query = query.where(
+            AuditEntry.at < datetime.combine(filters.date_to + timedelta(days=1), time(), TOKYO)
+        )
+    entries = list(db.session.scalars(query.order_by(AuditEntry.seq.desc()).limit(1000)))
+    audit.record("case.access_history_view", actor=user, target=case)
+    db.session.commit()
+    return case, entries
