@@ -1,0 +1,1 @@
+"""Tests that drive a real browser (Debian's chromium through Playwright) against a live server."""
