@@ -85,11 +85,14 @@ def visible_children_clause(user: User, part: Part, today: date | None = None):
     if council_ids:
         clauses.append(Case.council_id.in_(council_ids))
     clauses.append(
-        exists().where(
+        exists()
+        .where(
             AccessGrant.case_id == Child.case_id,
             _user_grants_clause(user, today, part),
             or_(AccessGrant.child_id.is_(None), AccessGrant.child_id == Child.id),
         )
+        # Nested inside an EXISTS on Child within a SELECT of Case: correlate both outward.
+        .correlate_except(AccessGrant)
     )
     return or_(*clauses)
 

@@ -16,6 +16,27 @@ from portal.dates import TOKYO
 from portal.extensions import db
 from portal.models import User
 
+# Japanese names of the audited case actions (the access history filters by them).
+CASE_ACTION_LABELS = {
+    "case.view": "閲覧",
+    "ledger.list": "台帳一覧",
+    "ledger.export": "台帳出力",
+    "case.create": "登録・受理",
+    "case.update": "更新",
+    "case.register": "受理から登録",
+    "case.close": "終結",
+    "case.note_add": "経過記録の追加",
+    "case.history_view": "変更履歴の閲覧",
+    "case.access_history_view": "閲覧履歴の確認",
+    "case.involvement_add": "関与の追加",
+    "case.involvement_end": "関与の終了",
+    "case.consent_record": "同意の記録",
+    "case.consent_withdraw": "同意の撤回",
+    "case.emergency_share": "緊急共有",
+    "case.grant_revoke": "共有の取消",
+    "case.consent_document_view": "同意書の閲覧",
+}
+
 
 @dataclass
 class CaseView:
@@ -42,7 +63,9 @@ def read_case(user: User, case_id: int) -> CaseView:
     view.can_edit = policy.can_edit_ledger(user, case, access)
     if access.can(Part.BASIC):
         view.children = [c for c in case.children if access.child_visible(Part.BASIC, c.id)]
-        view.guardians = list(case.guardians)
+        # Guardians belong to the household: a share scoped to one child does not reveal them.
+        if access.whole(Part.BASIC):
+            view.guardians = list(case.guardians)
     if access.can(Part.LEDGER):
         view.involvements = list(
             db.session.scalars(
@@ -70,8 +93,13 @@ def read_case(user: User, case_id: int) -> CaseView:
                 .order_by(AccessGrant.granted_at.desc())
             )
         )
-    if view.can_manage or access.emergency:
+    if view.can_manage:
         view.emergency_grants = policy.active_emergency_grants(case)
+    elif access.emergency:
+        # A receiving agency sees its own emergency share, not other agencies' ones.
+        view.emergency_grants = [
+            g for g in policy.active_emergency_grants(case) if g.agency_id == user.agency_id
+        ]
     entry = audit.record(
         "case.view",
         actor=user,

@@ -13,6 +13,7 @@ from cases.models import (
     ALL_PARTS_MASK,
     AccessGrant,
     Case,
+    CaseRead,
     Consent,
     GrantCause,
     Involvement,
@@ -355,3 +356,24 @@ def grants_of(case: Case) -> list[AccessGrant]:
             select(AccessGrant).where(AccessGrant.case_id == case.id).order_by(AccessGrant.granted_at.desc())
         )
     )
+
+
+def consent_document(user: User, case: Case, consent_id: int) -> Consent:
+    """Return a consent whose scanned form the person may download; audit the read.
+
+    Raises LookupError when the consent is not this case's or has no document (the view answers 404).
+    """
+    policy.require(policy.can_manage_sharing(user, case))
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.case_id != case.id or not consent.document:
+        raise LookupError(consent_id)
+    entry = audit.record(
+        "case.consent_document_view",
+        actor=user,
+        target=case,
+        detail={"consent_id": consent.id, "parts": ["basic"]},
+    )
+    db.session.flush()
+    db.session.add(CaseRead(audit_seq=entry.seq, case_id=case.id))
+    db.session.commit()
+    return consent

@@ -31,6 +31,35 @@ class Outcome:
 
 OUTCOME_LABELS = {Outcome.SUCCESS: "成功", Outcome.FAILURE: "失敗", Outcome.DENIED: "拒否"}
 
+# Japanese names of audited actions; each feature package registers its own at start-up.
+ACTION_LABELS = {
+    "login.success": "ログイン成功",
+    "login.failure": "ログイン失敗",
+    "login.lockout": "アカウントロック",
+    "login.throttled": "ログイン試行制限",
+    "logout": "ログアウト",
+    "account.password_change": "パスワード変更",
+    "audit.view": "監査ログ閲覧",
+    "audit.export": "監査ログ出力",
+    "demo.seed": "デモデータ投入",
+}
+ACTION_GROUP_LABELS = {"admin.": "管理操作"}
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    """Add a feature's Japanese action names (shown in the audit log and access histories)."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    """Return the Japanese name of an action, or the code itself when it has none."""
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    for prefix, label in ACTION_GROUP_LABELS.items():
+        if code.startswith(prefix):
+            return label
+    return code
+
 
 class AuditEntry(db.Model):
     """One audited event; never updated or deleted."""

@@ -31,18 +31,6 @@ bp = Blueprint("auditlog", __name__, url_prefix="/audit")
 PER_PAGE = 100
 EXPORT_BATCH = 1000
 
-ACTION_LABELS = {
-    "login.success": "ログイン成功",
-    "login.failure": "ログイン失敗",
-    "login.lockout": "アカウントロック",
-    "login.throttled": "ログイン試行制限",
-    "logout": "ログアウト",
-    "account.password_change": "パスワード変更",
-    "audit.view": "監査ログ閲覧",
-    "audit.export": "監査ログ出力",
-    "demo.seed": "デモデータ投入",
-}
-ACTION_GROUP_LABELS = {"admin.": "管理操作"}
 
 CSV_HEADERS = [
     "番号",
@@ -61,16 +49,6 @@ CSV_HEADERS = [
 ]
 # A cell starting with one of these is a formula to Excel; a typed login id could be one.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def action_label(code: str) -> str:
-    """Return the Japanese name of an action, or the code itself when it has none."""
-    if code in ACTION_LABELS:
-        return ACTION_LABELS[code]
-    for prefix, label in ACTION_GROUP_LABELS.items():
-        if code.startswith(prefix):
-            return label
-    return code
 
 
 def detail_text(detail: str) -> str:
@@ -217,7 +195,7 @@ def csv_chunks(rows: Iterable[Row], flush_at: int = 64 * 1024) -> Iterator[str]:
                 entry.actor_name,
                 entry.actor_id,
                 row.agency_name,
-                action_label(entry.action),
+                audit.action_label(entry.action),
                 entry.action,
                 entry.target_type,
                 entry.target_id,
@@ -247,7 +225,7 @@ def _invalid(form: AuditFilterForm):
 
 def _helpers() -> dict:
     """Return what the template needs besides the data."""
-    return {"action_label": action_label, "detail_text": detail_text, "suggestions": ACTION_SUGGESTIONS}
+    return {"action_label": audit.action_label, "detail_text": detail_text, "suggestions": ACTION_SUGGESTIONS}
 
 
 @bp.route("/")
