@@ -243,6 +243,9 @@ class Child(db.Model):
     grade_class: Mapped[str] = mapped_column(String(30), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     search_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    # Kept by the reports feature when an agency reports on the child; the ledger shows them.
+    last_reported_on: Mapped[date | None] = mapped_column(Date)
+    consecutive_absent_days: Mapped[int | None] = mapped_column(Integer)
 
     case: Mapped[Case] = relationship(back_populates="children")
     enrolled_agency: Mapped[Agency | None] = relationship(lazy="joined")

@@ -52,12 +52,16 @@ def register_extensions(app: Flask) -> None:
         manage_session=False,
     )
     app.before_request(sessions.before_request)
+    from portal import realtime
+
+    realtime.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register the shell's blueprints, then each feature's."""
     import agencies
     import cases
+    import reports
     from portal import auditlog, home
     from portal.auth import views as auth_views
 
@@ -66,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auditlog.bp)
     agencies.init_app(app)
     cases.init_app(app)
+    reports.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -101,6 +101,10 @@ class Council(db.Model):
     tier_progress: Mapped[str] = mapped_column(String(40), default="進行管理会議")
     # Monthly reports from schools and nurseries are due on this day of the following month.
     report_due_day: Mapped[int] = mapped_column(Integer, default=10)
+    # A monthly period starts on this day (1 = the calendar month; 21 = the 21st to the 20th).
+    report_period_start_day: Mapped[int] = mapped_column(Integer, default=1)
+    # Which agency categories (AgencyCategory values, comma-separated) send monthly reports.
+    report_agency_categories: Mapped[str] = mapped_column(String(120), default="school,nursery")
     # Which registered cases the council's 児童相談所 joins by itself (共同管理台帳):
     # "abuse" = every case with an abuse type, "all" = every case, "none" = only when added.
     child_guidance_auto_join: Mapped[str] = mapped_column(String(10), default="abuse")

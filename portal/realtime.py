@@ -1,0 +1,96 @@
+"""Live notifications over Socket.IO: authenticated connections, a room per person and per agency.
+
+The server alone decides which rooms a connection joins (the client names none), from the
+Flask-Login session of the handshake. Features send with `notify_users`, which builds each
+payload for its recipient, so nobody receives what their own access would not show them.
+Services never emit; views (or socket handlers) call these helpers after the commit.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, session
+from flask_login import current_user
+from flask_socketio import join_room
+from sqlalchemy import select
+
+from portal.extensions import db, socketio
+from portal.models import User
+
+DEFAULT_NAMESPACE = "/"
+
+# Builds one recipient's payload; None sends that person nothing.
+PayloadBuilder = Callable[[User], dict | None]
+
+
+def user_room(user_id: int) -> str:
+    """Return the room of one person's open pages."""
+    return f"user:{user_id}"
+
+
+def agency_room(agency_id: int) -> str:
+    """Return the room of every open page of an agency's people."""
+    return f"agency:{agency_id}"
+
+
+def _session_is_live() -> bool:
+    """Tell whether the handshake's session is a current, non-idle login without a pending password."""
+    if not current_user.is_authenticated or not current_user.is_active:
+        return False
+    if current_user.must_change_password:
+        return False
+    last_seen = session.get("last_seen")
+    idle = current_app.config["IDLE_TIMEOUT"].total_seconds()
+    return last_seen is not None and datetime.now(UTC).timestamp() - last_seen <= idle
+
+
+def on_connect(auth=None):
+    """Accept a logged-in person and put the connection in their rooms; refuse anyone else."""
+    if not _session_is_live():
+        return False
+    user = current_user._get_current_object()
+    join_room(user_room(user.id))
+    join_room(agency_room(user.agency_id))
+    return True
+
+
+def init_app(app: Flask) -> None:
+    """Attach the connection handler to this app's Socket.IO server."""
+    # The extension makes a new server for each app; with a server in place, on_event adds the
+    # handler to that server only, so creating several apps (tests) does not stack handlers.
+    socketio.on_event("connect", on_connect, namespace=DEFAULT_NAMESPACE)
+
+
+def notify_users(user_ids: Iterable[int], event: str, payload_builder: PayloadBuilder) -> int:
+    """Send `event` to each active person's open pages, with a payload built for them; return how many."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return 0
+    users = db.session.scalars(select(User).where(User.id.in_(ids), User.active)).all()
+    sent = 0
+    for user in users:
+        payload = payload_builder(user)
+        if payload is None:
+            continue
+        socketio.emit(event, payload, to=user_room(user.id), namespace=DEFAULT_NAMESPACE)
+        sent += 1
+    return sent
+
+
+def agency_user_ids(agency_ids: Iterable[int]) -> list[int]:
+    """Return the active people of the agencies (to notify them one by one)."""
+    ids = sorted(set(agency_ids))
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User.id).where(User.agency_id.in_(ids), User.active)))
+
+
+def disconnect_user(user_id: int) -> None:
+    """Close every open connection of a person (after logout, a password change or disabling)."""
+    server = socketio.server
+    if server is None:
+        return
+    participants = list(server.manager.get_participants(DEFAULT_NAMESPACE, user_room(user_id)))
+    for entry in participants:
+        sid = entry[0] if isinstance(entry, tuple) else entry
+        server.disconnect(sid, namespace=DEFAULT_NAMESPACE)
