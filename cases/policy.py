@@ -32,6 +32,11 @@ COUNCIL_WIDE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 WHOLE_CASE = None  # a scope entry meaning "every child of the case"
 
 
+def holds_case_role(user: User) -> bool:
+    """Tell whether this person may see case data at all: logged in, not disabled, with a case role."""
+    return user.is_authenticated and user.active and user.has_role(*CASE_ROLES)
+
+
 def coordinated_council_ids(user: User) -> set[int]:
     """Return the councils whose every case this person sees (their agency coordinates them)."""
     if not user.has_role(*COUNCIL_WIDE_ROLES):
@@ -64,7 +69,7 @@ def _user_grants_clause(user: User, today: date, part: Part | None) -> ColumnEle
 
 def visible_cases_clause(user: User, part: Part | None = None, today: date | None = None):
     """Return a WHERE clause on Case for the cases this person may see (at all, or `part` of)."""
-    if not user.is_authenticated or not user.active or not user.has_role(*CASE_ROLES):
+    if not holds_case_role(user):
         return false()
     today = today or today_in_japan()
     clauses = []
@@ -77,7 +82,7 @@ def visible_cases_clause(user: User, part: Part | None = None, today: date | Non
 
 def visible_children_clause(user: User, part: Part, today: date | None = None):
     """Return a WHERE clause on Child (correlated to Case) for the children whose `part` is visible."""
-    if not user.is_authenticated or not user.active or not user.has_role(*CASE_ROLES):
+    if not holds_case_role(user):
         return false()
     today = today or today_in_japan()
     clauses = []
@@ -140,7 +145,8 @@ def access_map(user: User, cases: list[Case], today: date | None = None) -> dict
     """Return each listed case's access for this person, with one query for all of them."""
     today = today or today_in_japan()
     result = {c.id: CaseAccess() for c in cases}
-    if not cases or not user.has_role(*CASE_ROLES):
+    # The same gate as the SQL clauses: a disabled person sees nothing, here as in listings.
+    if not cases or not holds_case_role(user):
         return result
     council_ids = coordinated_council_ids(user)
     for case in cases:
