@@ -1,6 +1,35 @@
 """Reports from schools and nurseries: monthly status reports, immediate reports, alerts, reminders."""
 
+# Japanese names of the audited report actions.
+REPORT_ACTION_LABELS = {
+    "report.view": "定期報告の閲覧",
+    "report.draft": "定期報告の下書き保存",
+    "report.submit": "定期報告の提出",
+    "report.correct": "定期報告の訂正",
+    "report.history": "定期報告の履歴の閲覧",
+    "report.template": "報告様式のダウンロード",
+    "report.upload_check": "報告ファイルの確認",
+    "report.immediate": "至急の情報提供",
+    "report.alert": "アラート発生",
+    "report.alert_ack": "アラートの確認・対応記録",
+    "report.alerts_view": "アラート一覧の閲覧",
+    "report.board_view": "提出状況の閲覧",
+    "report.remind": "定期報告の督促",
+}
+
 
 def init_app(app) -> None:
     """Register the reports blueprint, menu links, home panels, demo data and audit labels."""
-    from reports import models  # noqa: F401 - the tables exist once the feature is set up
+    from portal.audit import register_action_labels
+    from portal.cli import register_demo_seeder
+    from portal.home import NavItem, register_home_panel, register_nav_item
+    from reports import access, demo, panels, views
+
+    app.register_blueprint(views.bp)
+    register_action_labels(REPORT_ACTION_LABELS)
+    register_nav_item(NavItem("定期報告", "reports.monthly", access.may_report, order=20))
+    register_nav_item(NavItem("アラート", "reports.alerts", access.may_oversee, order=21))
+    register_nav_item(NavItem("提出状況", "reports.board", access.may_oversee, order=22))
+    register_home_panel(panels.coordinator_panel)
+    register_home_panel(panels.reporter_panel)
+    register_demo_seeder(demo.seed_reports)

@@ -1,0 +1,37 @@
+"""Home-page panels: a reporting agency's month and notices; a coordinator's open alerts (live)."""
+
+from flask import render_template
+from markupsafe import Markup
+
+from portal.dates import today_in_japan
+from portal.models import User
+from reports import access, alerts, board, services
+from reports.periods import current_period
+
+
+def reporter_panel(user: User) -> Markup | None:
+    """Return the panel of a person who reports for their agency, or None."""
+    councils = access.reporting_councils(user)
+    if not councils:
+        return None
+    today = today_in_japan()
+    items = []
+    for council in councils:
+        period = current_period(council, today)
+        report = services.find_report(council, user.agency_id, period)
+        children = len(access.reportable_children(user, council))
+        items.append({"council": council, "period": period, "report": report, "children": children})
+    notices = board.unread_notifications(user)
+    html = render_template("reports/_panel_reporter.html", items=items, notices=notices, today=today)
+    return Markup(html)  # noqa: S704 - rendered by an autoescaping template
+
+
+def coordinator_panel(user: User) -> Markup | None:
+    """Return the panel of a coordinator: open alerts and links, updated live; or None."""
+    councils = access.coordinated_councils(user)
+    if not councils:
+        return None
+    html = render_template(
+        "reports/_panel_coordinator.html", councils=councils, open_count=alerts.open_count(user)
+    )
+    return Markup(html)  # noqa: S704 - rendered by an autoescaping template
