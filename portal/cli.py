@@ -22,7 +22,9 @@ def register(app: Flask) -> None:
     """Attach the commands to the app."""
     from portal import demo
 
-    register_demo_seeder(demo.seed_identity)
+    # The shell's people and councils come first, whenever the features registered theirs.
+    if demo.seed_identity not in _demo_seeders:
+        _demo_seeders.insert(0, demo.seed_identity)
     app.cli.add_command(audit_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
