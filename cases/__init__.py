@@ -3,15 +3,20 @@
 
 def init_app(app) -> None:
     """Register the cases blueprint, menu links, home panel and demo data."""
-    from cases import demo, views
+    # Importing views_plans and views_resources adds their routes to the one blueprint of views.
+    from cases import demo, plan_board, views, views_plans, views_resources  # noqa: F401
+    from cases.plan_reading import PLAN_ACTION_LABELS
     from cases.reading import CASE_ACTION_LABELS
     from portal.audit import register_action_labels
     from portal.cli import register_demo_seeder
-    from portal.home import NavItem, register_nav_item
+    from portal.home import NavItem, register_home_panel, register_nav_item
 
     app.register_blueprint(views.bp)
     register_action_labels(CASE_ACTION_LABELS)
+    register_action_labels(PLAN_ACTION_LABELS)
     register_nav_item(NavItem("進行管理台帳", "cases.ledger_view", views.may_use_ledger, order=10))
+    register_nav_item(NavItem("プラン見直し", "cases.plan_board_view", plan_board.may_see_board, order=20))
+    register_home_panel(views_plans.home_panel)
     register_demo_seeder(demo.seed_cases)
     from cases import cli
 

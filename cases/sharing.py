@@ -249,6 +249,70 @@ def record_consent(
     return consent
 
 
+def record_plan_consent_in_tx(
+    user: User,
+    case: Case,
+    *,
+    child_id: int | None,
+    given_by_name: str,
+    given_by_relation: str,
+    given_on: date,
+    agency_ids: list[int],
+    wording: str,
+) -> Consent:
+    """Record a consent to share a support plan, inside the caller's transaction.
+
+    The named agencies get the plan part only, and only for the plan's child when it has one,
+    so the consent on one child's plan does not show a sibling's plan. Withdrawing it
+    (withdraw_consent) stops the sharing at once, as for any consent.
+    """
+    problems = []
+    if not given_by_name.strip():
+        problems.append("同意した人の氏名を入力してください。")
+    if given_by_relation not in codes.labels("relation"):
+        problems.append("同意した人の続柄を選んでください。")
+    if given_on > today_in_japan():
+        problems.append("同意日が未来の日付です。")
+    if not agency_ids:
+        problems.append("共有先の機関を選んでください。")
+    agencies = [db.session.get(Agency, i) for i in agency_ids]
+    if any(a is None or not a.active for a in agencies):
+        problems.append("共有先の機関が正しくありません。")
+    if problems:
+        raise SharingError(*problems)
+    consent = Consent(
+        case_id=case.id,
+        given_by_name=given_by_name.strip(),
+        given_by_relation=given_by_relation,
+        given_on=given_on,
+        parts=Part.PLAN.bit,
+        wording=clean_html(wording),
+        recorded_by_id=user.id,
+    )
+    db.session.add(consent)
+    db.session.flush()
+    for agency in agencies:
+        db.session.add(
+            AccessGrant(
+                case_id=case.id,
+                agency_id=agency.id,
+                cause=GrantCause.CONSENT.value,
+                parts=consent.parts,
+                child_id=child_id,
+                valid_from=given_on,
+                consent_id=consent.id,
+                granted_by_id=user.id,
+            )
+        )
+    audit.record(
+        "case.consent_record",
+        actor=user,
+        target=case,
+        detail={"consent_id": consent.id, "agencies": agency_ids, "parts": ["plan"], "child_id": child_id},
+    )
+    return consent
+
+
 def withdraw_consent(user: User, case: Case, consent_id: int, note: str = "", agency_ids=None) -> None:
     """Withdraw a consent (for every agency, or the listed ones); sharing stops at once."""
     policy.require(policy.can_manage_sharing(user, case))
