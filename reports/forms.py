@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from cases.models import Child
@@ -59,7 +60,7 @@ class ImmediateForm(FlaskForm):
     child_id = SelectField("子ども", coerce=_opt_int, validators=[InputRequired("子どもを選んでください。")])
     reason = RadioField(
         "報告の理由",
-        choices=[(r.value, r.label) for r in CHOSEN_REASONS],
+        choices=[SelectChoice(r.value, r.label) for r in CHOSEN_REASONS],
         validators=[InputRequired("報告の理由を選んでください。")],
     )
     occurred_on = DateField(
@@ -70,8 +71,8 @@ class ImmediateForm(FlaskForm):
 
     def __init__(self, children: list[Child], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.child_id.choices = [("", "選んでください")] + [
-            (c.id, f"{c.name}（{c.grade_class}）" if c.grade_class else c.name) for c in children
+        self.child_id.choices = [SelectChoice("", "選んでください")] + [
+            SelectChoice(c.id, f"{c.name}（{c.grade_class}）" if c.grade_class else c.name) for c in children
         ]
 
     def to_input(self) -> ImmediateInput | None:
@@ -94,7 +95,7 @@ class AcknowledgeForm(FlaskForm):
 
     action = SelectField(
         "対応",
-        choices=[("", "選んでください"), *ACTION_LABELS.items()],
+        choices=[SelectChoice("", "選んでください")] + [SelectChoice(k, v) for k, v in ACTION_LABELS.items()],
         validators=[DataRequired("対応した内容を選んでください。")],
     )
     note = TextAreaField("対応の記録（誰が・いつ・何を）", validators=[Length(max=2000)])
