@@ -41,7 +41,8 @@ def _session_is_live() -> bool:
         return False
     last_seen = session.get("last_seen")
     idle = current_app.config["IDLE_TIMEOUT"].total_seconds()
-    return last_seen is not None and datetime.now(UTC).timestamp() - last_seen <= idle
+    # As in sessions.before_request: a session without a last request yet has just logged in.
+    return last_seen is None or datetime.now(UTC).timestamp() - last_seen <= idle
 
 
 def on_connect(auth=None):
