@@ -135,14 +135,15 @@ def read_table(filename: str, content: bytes) -> tuple[list[tuple[int, list]], P
 def _header(cells: list) -> tuple[dict[str, int], list[Problem]]:
     """Map the template's columns to their positions; report missing and unknown columns."""
     positions, problems = {}, []
+    known = {normalise(c): c for c in COLUMNS}
     for index, cell in enumerate(cells):
-        name = normalise(cell)
-        if not name:
+        typed = normalise(cell)
+        if not typed:
             continue
-        if name not in COLUMNS:
-            problems.append(
-                Problem(1, name, "様式にない列です。ダウンロードした様式の列名のまま使ってください")
-            )
+        name = known.get(typed)
+        if name is None:
+            message = "様式にない列です。ダウンロードした様式の列名のまま使ってください"
+            problems.append(Problem(1, str(cell).strip(), message))
         elif name in positions:
             problems.append(Problem(1, name, "同じ名前の列が2つあります"))
         else:
