@@ -17,6 +17,7 @@ def init_app(app) -> None:
     register_nav_item(NavItem("進行管理台帳", "cases.ledger_view", views.may_use_ledger, order=10))
     register_nav_item(NavItem("プラン見直し", "cases.plan_board_view", plan_board.may_see_board, order=20))
     register_home_panel(views_plans.home_panel)
+    app.add_template_global(views_plans.visible_plan_count)
     register_demo_seeder(demo.seed_cases)
     from cases import cli
 

@@ -138,14 +138,6 @@ class PlanForm(FlaskForm):
             row.form.starts_on.data = support.starts_on
         self.fill_row_choices()
 
-    def validate(self, extra_validators=None) -> bool:
-        """Check the fields; a consent needs its date too."""
-        ok = super().validate(extra_validators)
-        if self.consent_given.data and self.consent_on.data is None:
-            self.consent_on.errors = [*self.consent_on.errors, "同意日を入力してください。"]
-            ok = False
-        return ok
-
     def to_input(self) -> PlanInput:
         """Return the version for the plan service, without the blank support rows."""
         consent = None

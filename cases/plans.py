@@ -65,7 +65,7 @@ class ConsentInput:
 
     given_by_name: str
     given_by_relation: str
-    given_on: date
+    given_on: date | None
     agency_ids: list[int]
     wording: str
 
@@ -146,6 +146,11 @@ def _check(case: Case, data: PlanInput, previous: PlanVersion | None) -> list[st
             problems.append(f"支援{index}：内容を入力するか、地域資源を選んでください。")
         if support.kind and support.kind not in RESOURCE_KINDS:
             problems.append(f"支援{index}：種類が正しくありません。")
+    if data.consent is not None:
+        consent = data.consent
+        problems += sharing.plan_consent_problems(
+            consent.given_by_name, consent.given_by_relation, consent.given_on, consent.agency_ids
+        )
     if previous is not None:
         if not has_text(data.evaluation):
             problems.append("前回からの振り返り（評価）を入力してください。")

@@ -249,6 +249,26 @@ def record_consent(
     return consent
 
 
+def plan_consent_problems(
+    given_by_name: str, given_by_relation: str, given_on: date | None, agency_ids: list[int]
+) -> list[str]:
+    """Return every problem with a consent to share a plan (so a form can show them all at once)."""
+    problems = []
+    if not given_by_name.strip():
+        problems.append("同意した人の氏名を入力してください。")
+    if given_by_relation not in codes.labels("relation"):
+        problems.append("同意した人の続柄を選んでください。")
+    if given_on is None:
+        problems.append("同意日を入力してください。")
+    elif given_on > today_in_japan():
+        problems.append("同意日が未来の日付です。")
+    if not agency_ids:
+        problems.append("共有先の機関を選んでください。")
+    if any(a is None or not a.active for a in (db.session.get(Agency, i) for i in agency_ids)):
+        problems.append("共有先の機関が正しくありません。")
+    return problems
+
+
 def record_plan_consent_in_tx(
     user: User,
     case: Case,
@@ -266,18 +286,8 @@ def record_plan_consent_in_tx(
     so the consent on one child's plan does not show a sibling's plan. Withdrawing it
     (withdraw_consent) stops the sharing at once, as for any consent.
     """
-    problems = []
-    if not given_by_name.strip():
-        problems.append("同意した人の氏名を入力してください。")
-    if given_by_relation not in codes.labels("relation"):
-        problems.append("同意した人の続柄を選んでください。")
-    if given_on > today_in_japan():
-        problems.append("同意日が未来の日付です。")
-    if not agency_ids:
-        problems.append("共有先の機関を選んでください。")
+    problems = plan_consent_problems(given_by_name, given_by_relation, given_on, agency_ids)
     agencies = [db.session.get(Agency, i) for i in agency_ids]
-    if any(a is None or not a.active for a in agencies):
-        problems.append("共有先の機関が正しくありません。")
     if problems:
         raise SharingError(*problems)
     consent = Consent(

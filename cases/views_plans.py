@@ -145,6 +145,11 @@ def plan_board_view():
     return render_template("cases/plans/board.html", board=board)
 
 
+def visible_plan_count(case, access) -> int:
+    """Return how many of the case's plans the logged-in person sees (for the case page)."""
+    return len(plan_reading.visible_plans(me(), case, access))
+
+
 def home_panel(user) -> Markup | None:
     """Show the assigned caseworker the review dates of their plans on the home page."""
     if not plan_board.may_see_board(user):
