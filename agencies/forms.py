@@ -1,130 +1,54 @@
-"""Forms for councils, agency kinds, agencies and people, with Japanese messages."""
-
-import unicodedata
+"""Forms for councils, agency kinds and agencies, with Japanese messages (people: people_forms.py)."""
 
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    EqualTo,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    StopValidation,
-)
-from wtforms.widgets import CheckboxInput, ListWidget
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, NumberRange, Regexp
 
+from agencies.fields import (
+    ALL,
+    ANY,
+    FilterForm,
+    MultiCheckboxField,
+    agency_choices,
+    at_most,
+    choices,
+    chosen,
+    council_choices,
+    int_or_none,
+    kind_choices,
+    nfkc,
+    required,
+    strip,
+)
 from portal.extensions import db
-from portal.models import Agency, AgencyCategory, AgencyKind, Council, Role
+from portal.models import Agency, AgencyCategory, AgencyKind, Council
 
-ANY = ""  # the value of the "all" choice of a filter
-ALL = "すべて"
-
-
-def _strip(value):
-    """Trim surrounding spaces (full-width ones too) from typed text."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def _nfkc(value):
-    """Fold full-width digits and half-width kana to their usual forms."""
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+# Which registered cases the council's 児童相談所 joins by itself (Council.child_guidance_auto_join;
+# cases/services.py applies the rule when a case is registered or its abuse types change).
+AUTO_JOIN_CHOICES = (
+    ("abuse", "虐待の種別が入力されたケース（標準）"),
+    ("all", "登録されたすべてのケース"),
+    ("none", "自動では加えない（ケースごとに追加する）"),
+)
 
 
-def _required(what: str) -> DataRequired:
-    """Require a typed value, saying which one is missing."""
-    return DataRequired(f"{what}を入力してください。")
-
-
-def _chosen(what: str) -> DataRequired:
-    """Require a choice, saying which one is missing."""
-    return DataRequired(f"{what}を選んでください。")
-
-
-def _max(n: int) -> Length:
-    """Limit the length of typed text to what the column holds."""
-    return Length(max=n, message=f"{n}文字以内で入力してください。")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices shown as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class AtLeastOne:
-    """Require one checked box; unlike DataRequired it marks no single checkbox `required`."""
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field) -> None:
-        """Stop validation when no box is checked."""
-        if not field.data:
-            raise StopValidation(self.message)
-
-
-def _choices(*pairs) -> list[SelectChoice]:
-    """Turn (value, label) pairs into select choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _agency_choices(current_id: int | None, placeholder: str) -> list[SelectChoice]:
-    """Return active agencies (and the current one, even if inactive) as select choices."""
-    query = select(Agency).where(or_(Agency.active.is_(True), Agency.id == (current_id or 0)))
-    agencies = db.session.scalars(query.order_by(Agency.name)).all()
-    return _choices((0, placeholder), *((a.id, f"{a.name}（{a.kind.name}）") for a in agencies))
-
-
-def _kind_choices(current_id: int | None, placeholder: str, empty: int | str = 0) -> list[SelectChoice]:
-    """Return active agency kinds (and the current one) in their sort order."""
-    query = select(AgencyKind).where(or_(AgencyKind.active.is_(True), AgencyKind.id == (current_id or 0)))
-    kinds = db.session.scalars(query.order_by(AgencyKind.sort_order, AgencyKind.name)).all()
-    return _choices((empty, placeholder), *((k.id, k.name) for k in kinds))
-
-
-def _council_choices() -> list[tuple[int, str]]:
-    """Return every council, active ones first."""
-    councils = db.session.scalars(select(Council).order_by(Council.active.desc(), Council.name)).all()
-    return [(c.id, c.name if c.active else f"{c.name}（休止中）") for c in councils]
+def _tier(label: str, default: str) -> StringField:
+    """Return the field for one meeting tier's local name."""
+    return StringField(label, [required("名称"), at_most(40)], default=default, filters=[strip])
 
 
 class CouncilForm(FlaskForm):
     """Create or edit a council (要対協) and its settings."""
 
-    name = StringField("協議会名", [_required("協議会名"), _max(120)], filters=[_strip])
-    municipality = StringField("市区町村", [_required("市区町村"), _max(60)], filters=[_strip])
+    name = StringField("協議会名", [required("協議会名"), at_most(120)], filters=[strip])
+    municipality = StringField("市区町村", [required("市区町村"), at_most(60)], filters=[strip])
     coordinating_agency_id = SelectField("調整機関", coerce=int, default=0)
-    tier_representative = StringField(
-        "代表者会議の名称", [_required("名称"), _max(40)], default="代表者会議", filters=[_strip]
-    )
-    tier_practitioner = StringField(
-        "実務者会議の名称", [_required("名称"), _max(40)], default="実務者会議", filters=[_strip]
-    )
-    tier_individual = StringField(
-        "個別ケース検討会議の名称",
-        [_required("名称"), _max(40)],
-        default="個別ケース検討会議",
-        filters=[_strip],
-    )
-    tier_joint = StringField(
-        "合同ケース会議の名称", [_required("名称"), _max(40)], default="合同ケース会議", filters=[_strip]
-    )
-    tier_progress = StringField(
-        "進行管理会議の名称", [_required("名称"), _max(40)], default="進行管理会議", filters=[_strip]
-    )
+    tier_representative = _tier("代表者会議の名称", "代表者会議")
+    tier_practitioner = _tier("実務者会議の名称", "実務者会議")
+    tier_individual = _tier("個別ケース検討会議の名称", "個別ケース検討会議")
+    tier_joint = _tier("合同ケース会議の名称", "合同ケース会議")
+    tier_progress = _tier("進行管理会議の名称", "進行管理会議")
     report_due_day = IntegerField(
         "月次報告の提出期限（翌月の日）",
         [
@@ -133,11 +57,17 @@ class CouncilForm(FlaskForm):
         ],
         default=10,
     )
+    child_guidance_auto_join = SelectField(
+        "児童相談所が自動で加わるケース",
+        [chosen("児童相談所が自動で加わるケース")],
+        choices=choices(*AUTO_JOIN_CHOICES),
+        default="abuse",
+    )
     active = BooleanField("利用中", default=True)
 
     def __init__(self, *args, current_agency_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.coordinating_agency_id.choices = _agency_choices(current_agency_id, "（未設定）")
+        self.coordinating_agency_id.choices = agency_choices(current_agency_id, "（未設定）")
 
     def values(self) -> dict:
         """Return the typed values as model attributes."""
@@ -156,6 +86,7 @@ COUNCIL_FIELDS = (
     "tier_joint",
     "tier_progress",
     "report_due_day",
+    "child_guidance_auto_join",
     "active",
 )
 
@@ -163,11 +94,11 @@ COUNCIL_FIELDS = (
 class KindForm(FlaskForm):
     """Create or edit an agency kind (機関種別)."""
 
-    name = StringField("種別名", [_required("種別名"), _max(40)], filters=[_strip])
+    name = StringField("種別名", [required("種別名"), at_most(40)], filters=[strip])
     category = SelectField(
         "区分",
-        [_chosen("区分")],
-        choices=_choices(*((c.value, c.label) for c in AgencyCategory)),
+        [chosen("区分")],
+        choices=choices(*((c.value, c.label) for c in AgencyCategory)),
         default=AgencyCategory.OTHER.value,
     )
     sort_order = IntegerField(
@@ -188,21 +119,21 @@ class KindForm(FlaskForm):
 class AgencyForm(FlaskForm):
     """Create or edit an agency (関係機関) and the councils it belongs to."""
 
-    name = StringField("機関名", [_required("機関名"), _max(120)], filters=[_strip])
-    kind_id = SelectField("機関種別", [_chosen("機関種別")], coerce=int, default=0)
-    address = StringField("所在地", [_max(200)], filters=[_strip])
+    name = StringField("機関名", [required("機関名"), at_most(120)], filters=[strip])
+    kind_id = SelectField("機関種別", [chosen("機関種別")], coerce=int, default=0)
+    address = StringField("所在地", [at_most(200)], filters=[strip])
     phone = StringField(
         "電話番号",
-        [_max(40), Regexp(r"^[0-9()+\- ]*$", message="電話番号は数字とハイフンで入力してください。")],
-        filters=[_nfkc],
+        [at_most(40), Regexp(r"^[0-9()+\- ]*$", message="電話番号は数字とハイフンで入力してください。")],
+        filters=[nfkc],
     )
     council_ids = MultiCheckboxField("所属する協議会", coerce=int)
     active = BooleanField("利用中", default=True)
 
     def __init__(self, *args, current_kind_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind_id.choices = _kind_choices(current_kind_id, "（選択してください）")
-        self.council_ids.choices = _choices(*_council_choices())
+        self.kind_id.choices = kind_choices(current_kind_id, "（選択してください）")
+        self.council_ids.choices = choices(*council_choices())
 
     def values(self) -> dict:
         """Return the typed values as model attributes."""
@@ -218,122 +149,13 @@ class AgencyForm(FlaskForm):
         }
 
 
-KANA = r"^[\u3040-\u309f\u30a0-\u30ff\s・ー]*$"
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
-
-
-class PersonForm(FlaskForm):
-    """Edit a person's profile, agency and roles."""
-
-    name = StringField("氏名", [_required("氏名"), _max(60)], filters=[_strip])
-    name_kana = StringField(
-        "ふりがな",
-        [_max(60), Regexp(KANA, message="ふりがなはひらがなかカタカナで入力してください。")],
-        filters=[_nfkc],
-    )
-    email = StringField(
-        "メールアドレス",
-        [
-            Optional(),
-            _max(120),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="メールアドレスの形式が正しくありません。"),
-        ],
-        filters=[_nfkc],
-    )
-    title = StringField("職名", [_max(60)], filters=[_strip])
-    agency_id = SelectField("所属機関", [_chosen("所属機関")], coerce=int, default=0)
-    roles = MultiCheckboxField(
-        "役割（1つ以上）", [AtLeastOne("役割を1つ以上選んでください。")], choices=_choices(*ROLE_CHOICES)
-    )
-
-    def __init__(self, *args, current_agency_id: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.agency_id.choices = _agency_choices(current_agency_id, "（選択してください）")
-
-    def values(self) -> dict:
-        """Return the typed values as model attributes (roles as a set of Role)."""
-        return {
-            "name": self.name.data,
-            "name_kana": self.name_kana.data or "",
-            "email": self.email.data or "",
-            "title": self.title.data or "",
-            "agency": db.session.get(Agency, self.agency_id.data),
-            "roles": {Role(r) for r in self.roles.data or []},
-        }
-
-
-class NewPersonForm(PersonForm):
-    """Create a person with a login id and an initial password."""
-
-    login_id = StringField(
-        "ログインID",
-        [
-            _required("ログインID"),
-            _max(60),
-            Regexp(
-                r"^[A-Za-z0-9._@-]+$",
-                message="ログインIDは半角英数字と . _ @ - で入力してください。",
-            ),
-        ],
-        filters=[_nfkc],
-    )
-    password = PasswordField("初期パスワード", [_required("初期パスワード"), _max(200)])
-    confirm = PasswordField(
-        "初期パスワード（確認）",
-        [_required("確認のためもう一度"), EqualTo("password", "確認用のパスワードが一致しません。")],
-    )
-
-
-class PasswordResetForm(FlaskForm):
-    """Set a new initial password for a person."""
-
-    password = PasswordField("新しい初期パスワード", [_required("新しい初期パスワード"), _max(200)])
-    confirm = PasswordField(
-        "新しい初期パスワード（確認）",
-        [_required("確認のためもう一度"), EqualTo("password", "確認用のパスワードが一致しません。")],
-    )
-
-
-class _FilterForm(FlaskForm):
-    """Filters read from the query string; GET needs no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-
-def _int_or_none(value):
-    """Read an optional id from the query string; anything else means "all"."""
-    try:
-        return int(value) if value not in (None, ANY) else None
-    except (TypeError, ValueError):
-        return None
-
-
-class AgencyFilterForm(_FilterForm):
+class AgencyFilterForm(FilterForm):
     """Filter the agency list by council and kind."""
 
-    council = SelectField("協議会", coerce=_int_or_none, validate_choice=False)
-    kind = SelectField("機関種別", coerce=_int_or_none, validate_choice=False)
+    council = SelectField("協議会", coerce=int_or_none, validate_choice=False)
+    kind = SelectField("機関種別", coerce=int_or_none, validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.council.choices = _choices((ANY, ALL), *_council_choices())
-        self.kind.choices = _kind_choices(self.kind.data, ALL, empty=ANY)
-
-
-class PersonFilterForm(_FilterForm):
-    """Filter the people list by agency, role, status and a name or login id."""
-
-    q = StringField("氏名・ふりがな・ログインID", filters=[_strip])
-    agency = SelectField("所属機関", coerce=_int_or_none, validate_choice=False)
-    role = SelectField("役割", choices=_choices((ANY, ALL), *ROLE_CHOICES), validate_choice=False)
-    status = SelectField(
-        "状態",
-        choices=_choices((ANY, ALL), ("active", "利用中"), ("inactive", "停止中"), ("locked", "ロック中")),
-        validate_choice=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
-        self.agency.choices = _choices((ANY, ALL), *((a.id, a.name) for a in agencies))
+        self.council.choices = choices((ANY, ALL), *council_choices())
+        self.kind.choices = kind_choices(self.kind.data, ALL, empty=ANY)

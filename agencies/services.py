@@ -1,106 +1,19 @@
-"""Administering councils, agency kinds, agencies and people: each change commits with its audit row.
+"""Administering councils, agency kinds and agencies: each change commits with its audit row.
 
-Services take plain values (model attribute names mapped to values, related objects already
-loaded) and check everything before touching a row, so refused input leaves the session clean.
-The audit detail of a change holds {"field": [before, after]}; objects appear by name, password
-hashes never appear.
+People are administered in agencies/people.py; what both share is in agencies/changes.py.
 """
 
-import enum
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
-from typing import NoReturn
+from sqlalchemy import func, select
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
-
+from agencies.changes import NAME_TAKEN, PER_PAGE, Invalid, created, diff, refuse, saving
 from portal import audit
-from portal.audit import Outcome
-from portal.auth.services import find_user
 from portal.extensions import db
-from portal.models import Agency, AgencyKind, Council, Role, User, UserRole, council_members
-from portal.passwords import hash_password, password_problems
-from portal.types import utcnow
+from portal.models import Agency, AgencyKind, Council, User, council_members
 
-PER_PAGE = 50
-
-NAME_TAKEN = "この名称はすでに登録されています。"
-LOGIN_ID_TAKEN = "このログインIDはすでに使われています。"
-CONFLICT = "同時に別の変更が保存されたため、保存できませんでした。もう一度お試しください。"
-SELF_CHANGE = "自分自身の役割・所属機関・利用状態は変更できません。他のシステム管理者に依頼してください。"
-SELF_PASSWORD = "自分のパスワードは「パスワード変更」画面で変更してください。"  # noqa: S105 (a message)
-
-# Fields whose change ends the person's open sessions.
-_SESSION_FIELDS = ("agency", "roles")
-
-
-class Invalid(Exception):
-    """Input the service refused; nothing was saved. `errors` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-class Refused(Invalid):
-    """A change the actor may not make; the refusal itself was audited."""
-
-
-def _plain(value):
-    """Return a value as the audit log stores it: objects by name, collections sorted."""
-    if isinstance(value, set | list | tuple):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, db.Model):
-        return str(value)
-    return value
-
-
-def _changes(obj, values: dict) -> dict:
-    """Return {field: [before, after]} for each value that differs from the object's."""
-    changes = {}
-    for field, after in values.items():
-        before = _plain(getattr(obj, field))
-        if before != _plain(after):
-            changes[field] = [before, _plain(after)]
-    return changes
-
-
-def _created(values: dict) -> dict:
-    """Return the audit detail of a new object: {field: [None, value]} for each value given."""
-    return {f: [None, _plain(v)] for f, v in values.items() if v is not None and v != "" and v != []}
-
-
-def _apply(obj, values: dict) -> None:
-    """Set the values on the object (roles through its role rows)."""
-    for field, value in values.items():
-        if field == "roles":
-            _set_roles(obj, value)
-        else:
-            setattr(obj, field, value)
-
-
-def _set_roles(user: User, roles: set[Role]) -> None:
-    """Keep the role rows that stay, drop the others, add the new ones."""
-    wanted = {Role(r).value for r in roles}
-    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
-        UserRole(role=r) for r in sorted(wanted - {row.role for row in user.role_rows})
-    ]
-
-
-@contextmanager
-def _saving(field: str, message: str = NAME_TAKEN) -> Iterator[None]:
-    """Commit the change with its audit row, or roll both back when another save took the name."""
-    try:
-        yield
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Invalid({field: [message]}) from None
+OWN_AGENCY = (
+    "自分の所属機関は停止できません。停止するとご自身もログインできなくなります。"
+    "他のシステム管理者に依頼してください。"
+)
 
 
 def _name_taken(model, name: str, current=None) -> bool:
@@ -111,28 +24,38 @@ def _name_taken(model, name: str, current=None) -> bool:
     return db.session.scalar(query) is not None
 
 
+def _apply(obj, values: dict) -> None:
+    """Set the values on the object."""
+    for field, value in values.items():
+        setattr(obj, field, value)
+
+
 def _create(model, action: str, actor: User, values: dict):
     """Create a named object and audit it."""
     if _name_taken(model, values["name"]):
         raise Invalid({"name": [NAME_TAKEN]})
     obj = model()
-    with _saving("name"):
+    with saving("name"):
         _apply(obj, values)
         db.session.add(obj)
         db.session.flush()
-        audit.record(action, actor=actor, target=obj, detail=_created(values))
+        audit.record(action, actor=actor, target=obj, detail=created(values))
     return obj
 
 
-def _update(obj, action: str, actor: User, values: dict) -> dict:
-    """Change a named object and audit what changed; return the changes (empty: nothing saved)."""
+def _update(obj, action: str, actor: User, values: dict, extra=None) -> dict:
+    """Change a named object and audit what changed; return the changes (empty: nothing saved).
+
+    `extra(changes)` runs inside the same transaction and returns more audit detail.
+    """
     if _name_taken(type(obj), values["name"], obj):
         raise Invalid({"name": [NAME_TAKEN]})
-    changes = _changes(obj, values)
+    changes = diff(obj, values)
     if changes:
-        with _saving("name"):
+        with saving("name"):
             _apply(obj, {f: values[f] for f in changes})
-            audit.record(action, actor=actor, target=obj, detail=changes)
+            detail = {**changes, **(extra(changes) if extra else {})}
+            audit.record(action, actor=actor, target=obj, detail=detail)
     return changes
 
 
@@ -205,8 +128,27 @@ def create_agency(actor: User, values: dict) -> Agency:
 
 
 def update_agency(actor: User, agency: Agency, values: dict) -> dict:
-    """Change an agency and its council memberships."""
-    return _update(agency, "admin.agency_update", actor, values)
+    """Change an agency and its council memberships.
+
+    Disabling an agency suspends its people: they cannot log in while it is disabled, and whoever
+    is logged in is logged out at their next request (their sessions end now, so re-enabling the
+    agency does not revive them). Re-enabling lets back everyone whose own account is active.
+    Nobody disables the agency they belong to, which would lock themself out.
+    """
+    disabling = agency.active and values.get("active") is False
+    if disabling and actor.agency_id == agency.id:
+        refuse(actor, agency, "admin.agency_update", diff(agency, values), OWN_AGENCY)
+
+    def end_sessions(changes: dict) -> dict:
+        """End the sessions of the agency's people when it is disabled; name them in the audit row."""
+        if not disabling:
+            return {}
+        for person in agency.people:
+            person.rotate_session_token()
+        names = sorted(p.name for p in agency.people if p.active)
+        return {"logged_out": names} if names else {}
+
+    return _update(agency, "admin.agency_update", actor, values, extra=end_sessions)
 
 
 def list_agencies(council_id: int | None = None, kind_id: int | None = None, page: int = 1):
@@ -217,127 +159,4 @@ def list_agencies(council_id: int | None = None, kind_id: int | None = None, pag
     if kind_id:
         query = query.where(Agency.kind_id == kind_id)
     query = query.order_by(Agency.active.desc(), AgencyKind.sort_order, Agency.name)
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
-
-
-# People (利用者)
-
-
-def _refuse(actor: User, user: User, action: str, detail: dict, message: str = SELF_CHANGE) -> NoReturn:
-    """Audit a refused change to one's own account and raise."""
-    detail = {**detail, "reason": "self"}
-    audit.record(action, actor=actor, target=user, outcome=Outcome.DENIED, detail=detail)
-    db.session.commit()
-    raise Refused({"": [message]})
-
-
-def create_person(actor: User, values: dict, login_id: str, password: str) -> User:
-    """Create an account that must change its initial password at first login."""
-    errors = {}
-    if find_user(login_id) is not None:
-        errors["login_id"] = [LOGIN_ID_TAKEN]
-    problems = password_problems(password, login_id, values["name"])
-    if problems:
-        errors["password"] = problems
-    if errors:
-        raise Invalid(errors)
-    user = User(login_id=login_id, password_hash=hash_password(password), must_change_password=True)
-    with _saving("login_id", LOGIN_ID_TAKEN):
-        _apply(user, values)
-        db.session.add(user)
-        db.session.flush()
-        detail = _created({"login_id": login_id, **values})
-        audit.record("admin.user_create", actor=actor, target=user, detail=detail)
-    return user
-
-
-def update_person(actor: User, user: User, values: dict) -> dict:
-    """Change a person's profile, agency and roles; nobody changes their own agency or roles."""
-    changes = _changes(user, values)
-    ends_sessions = any(field in changes for field in _SESSION_FIELDS)
-    if ends_sessions and user.id == actor.id:
-        _refuse(actor, user, "admin.user_update", changes)
-    if changes:
-        with _saving("", CONFLICT):
-            _apply(user, {f: values[f] for f in changes})
-            if ends_sessions:
-                user.rotate_session_token()
-            audit.record("admin.user_update", actor=actor, target=user, detail=changes)
-    return changes
-
-
-def set_active(actor: User, user: User, active: bool) -> dict:
-    """Disable or re-enable an account; disabling ends its sessions. Nobody does this to themself."""
-    action = "admin.user_enable" if active else "admin.user_disable"
-    changes = {"active": [user.active, active]} if user.active != active else {}
-    if user.id == actor.id:
-        _refuse(actor, user, action, changes)
-    if changes:
-        user.active = active
-        user.rotate_session_token()
-        audit.record(action, actor=actor, target=user, detail=changes)
-        db.session.commit()
-    return changes
-
-
-def reset_password(actor: User, user: User, password: str) -> dict:
-    """Give a person a new initial password, to be changed at next login; end their sessions."""
-    if user.id == actor.id:
-        _refuse(actor, user, "admin.user_password_reset", {}, SELF_PASSWORD)
-    problems = password_problems(password, user.login_id, user.name)
-    if problems:
-        raise Invalid({"password": problems})
-    changes = {"must_change_password": [user.must_change_password, True]}
-    user.password_hash = hash_password(password)
-    user.must_change_password = True
-    user.rotate_session_token()
-    audit.record("admin.user_password_reset", actor=actor, target=user, detail=changes)
-    db.session.commit()
-    return changes
-
-
-def is_locked(user: User) -> bool:
-    """Tell whether the account is locked out after failed logins right now."""
-    return user.locked_until is not None and user.locked_until > utcnow()
-
-
-def unlock(actor: User, user: User) -> dict:
-    """Lift a lockout and forget the failed login count."""
-    changes = _changes(user, {"locked_until": None, "failed_logins": 0})
-    if changes:
-        user.locked_until = None
-        user.failed_logins = 0
-        audit.record("admin.user_unlock", actor=actor, target=user, detail=changes)
-        db.session.commit()
-    return changes
-
-
-def list_people(
-    q: str = "",
-    agency_id: int | None = None,
-    role: str = "",
-    status: str = "",
-    page: int = 1,
-):
-    """Return one page of people matching the filters."""
-    query = select(User).join(Agency, User.agency_id == Agency.id)
-    if q:
-        query = query.where(
-            or_(
-                User.name.contains(q, autoescape=True),
-                User.name_kana.contains(q, autoescape=True),
-                func.lower(User.login_id).contains(q.lower(), autoescape=True),
-            )
-        )
-    if agency_id:
-        query = query.where(User.agency_id == agency_id)
-    if role in {r.value for r in Role}:
-        query = query.where(User.role_rows.any(UserRole.role == role))
-    if status == "active":
-        query = query.where(User.active.is_(True))
-    elif status == "inactive":
-        query = query.where(User.active.is_(False))
-    elif status == "locked":
-        query = query.where(User.locked_until > utcnow())
-    query = query.order_by(User.active.desc(), Agency.name, User.name_kana, User.name)
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)

@@ -1,24 +1,24 @@
-"""Administration pages for councils, agencies, agency kinds and people (system administrators only)."""
+"""Administration pages for councils, agency kinds and agencies (system administrators only).
+
+The blueprint and the helpers its pages share live here; the people pages are in people_views.
+"""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from agencies import services
-from agencies.forms import (
-    AgencyFilterForm,
-    AgencyForm,
-    CouncilForm,
-    KindForm,
-    NewPersonForm,
-    PasswordResetForm,
-    PersonFilterForm,
-    PersonForm,
-)
+from agencies.changes import Invalid
+from agencies.forms import AgencyFilterForm, AgencyForm, CouncilForm, KindForm
 from portal.extensions import db
 from portal.gates import admin_required
-from portal.models import Agency, AgencyKind, Council, User
+from portal.models import Agency, AgencyKind, Council, Role, User
 
 bp = Blueprint("agencies", __name__, url_prefix="/admin")
+
+
+def is_admin(user: User) -> bool:
+    """Tell whether the administration menu is shown: system administrators only."""
+    return user.has_role(Role.ADMIN)
 
 
 @bp.before_request
@@ -28,22 +28,22 @@ def require_admin():
     return None
 
 
-def _me() -> User:
+def me() -> User:
     """Return the logged-in administrator."""
     return current_user._get_current_object()
 
 
-def _page() -> int:
+def page_number() -> int:
     """Return the page number asked for in the query string."""
     return request.args.get("page", 1, type=int) or 1
 
 
-def _filter_args() -> dict:
+def filter_args() -> dict:
     """Return the query string without the page number, for pagination links."""
     return {k: v for k, v in request.args.items() if k != "page" and v}
 
 
-def _show_errors(form, error: services.Invalid) -> None:
+def show_errors(form, error: Invalid) -> None:
     """Put a service's refusal next to the fields it names (or at the top of the page)."""
     for name, messages in error.errors.items():
         field = form._fields.get(name)
@@ -54,7 +54,7 @@ def _show_errors(form, error: services.Invalid) -> None:
             field.errors = [*field.errors, *messages]
 
 
-def _saved(what: str, changes: dict) -> None:
+def tell_saved(what: str, changes: dict) -> None:
     """Tell the administrator whether anything changed."""
     if changes:
         flash(f"{what}を保存しました。", "info")
@@ -77,9 +77,9 @@ def council_new():
     form = CouncilForm()
     if form.validate_on_submit():
         try:
-            council = services.create_council(_me(), form.values())
-        except services.Invalid as error:
-            _show_errors(form, error)
+            council = services.create_council(me(), form.values())
+        except Invalid as error:
+            show_errors(form, error)
         else:
             flash(f"協議会「{council.name}」を登録しました。", "info")
             return redirect(url_for(".councils"))
@@ -93,11 +93,11 @@ def council_edit(council_id: int):
     form = CouncilForm(obj=council, current_agency_id=council.coordinating_agency_id)
     if form.validate_on_submit():
         try:
-            changes = services.update_council(_me(), council, form.values())
-        except services.Invalid as error:
-            _show_errors(form, error)
+            changes = services.update_council(me(), council, form.values())
+        except Invalid as error:
+            show_errors(form, error)
         else:
-            _saved(f"協議会「{council.name}」", changes)
+            tell_saved(f"協議会「{council.name}」", changes)
             return redirect(url_for(".councils"))
     return render_template("agencies/council_form.html", form=form, council=council)
 
@@ -117,9 +117,9 @@ def kind_new():
     form = KindForm()
     if form.validate_on_submit():
         try:
-            kind = services.create_kind(_me(), form.values())
-        except services.Invalid as error:
-            _show_errors(form, error)
+            kind = services.create_kind(me(), form.values())
+        except Invalid as error:
+            show_errors(form, error)
         else:
             flash(f"機関種別「{kind.name}」を登録しました。", "info")
             return redirect(url_for(".kinds"))
@@ -133,11 +133,11 @@ def kind_edit(kind_id: int):
     form = KindForm(obj=kind)
     if form.validate_on_submit():
         try:
-            changes = services.update_kind(_me(), kind, form.values())
-        except services.Invalid as error:
-            _show_errors(form, error)
+            changes = services.update_kind(me(), kind, form.values())
+        except Invalid as error:
+            show_errors(form, error)
         else:
-            _saved(f"機関種別「{kind.name}」", changes)
+            tell_saved(f"機関種別「{kind.name}」", changes)
             return redirect(url_for(".kinds"))
     return render_template("agencies/kind_form.html", form=form, kind=kind)
 
@@ -149,8 +149,8 @@ def kind_edit(kind_id: int):
 def agencies():
     """List agencies, filtered by council and kind."""
     filters = AgencyFilterForm(request.args)
-    page = services.list_agencies(filters.council.data, filters.kind.data, _page())
-    return render_template("agencies/agencies.html", filters=filters, page=page, args=_filter_args())
+    page = services.list_agencies(filters.council.data, filters.kind.data, page_number())
+    return render_template("agencies/agencies.html", filters=filters, page=page, args=filter_args())
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
@@ -159,9 +159,9 @@ def agency_new():
     form = AgencyForm()
     if form.validate_on_submit():
         try:
-            agency = services.create_agency(_me(), form.values())
-        except services.Invalid as error:
-            _show_errors(form, error)
+            agency = services.create_agency(me(), form.values())
+        except Invalid as error:
+            show_errors(form, error)
         else:
             flash(f"関係機関「{agency.name}」を登録しました。", "info")
             return redirect(url_for(".agencies"))
@@ -175,107 +175,10 @@ def agency_edit(agency_id: int):
     form = AgencyForm(obj=agency, council_ids=[c.id for c in agency.councils], current_kind_id=agency.kind_id)
     if form.validate_on_submit():
         try:
-            changes = services.update_agency(_me(), agency, form.values())
-        except services.Invalid as error:
-            _show_errors(form, error)
+            changes = services.update_agency(me(), agency, form.values())
+        except Invalid as error:
+            show_errors(form, error)
         else:
-            _saved(f"関係機関「{agency.name}」", changes)
+            tell_saved(f"関係機関「{agency.name}」", changes)
             return redirect(url_for(".agencies"))
     return render_template("agencies/agency_form.html", form=form, agency=agency)
-
-
-# People (利用者)
-
-
-@bp.get("/people")
-def people():
-    """List people, filtered by agency, role and status, or found by name or login id."""
-    filters = PersonFilterForm(request.args)
-    page = services.list_people(
-        filters.q.data or "", filters.agency.data, filters.role.data or "", filters.status.data or "", _page()
-    )
-    return render_template(
-        "agencies/people.html", filters=filters, page=page, args=_filter_args(), is_locked=services.is_locked
-    )
-
-
-@bp.route("/people/new", methods=["GET", "POST"])
-def person_new():
-    """Create an account with an initial password."""
-    form = NewPersonForm()
-    if form.validate_on_submit():
-        try:
-            user = services.create_person(_me(), form.values(), form.login_id.data, form.password.data)
-        except services.Invalid as error:
-            _show_errors(form, error)
-        else:
-            flash(f"利用者「{user.name}」を登録しました。初回ログイン時にパスワードを変更します。", "info")
-            return redirect(url_for(".person_edit", user_id=user.id))
-    return render_template("agencies/person_new.html", form=form)
-
-
-@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
-def person_edit(user_id: int):
-    """Edit a person's profile, agency and roles, and offer the account actions."""
-    user = db.get_or_404(User, user_id)
-    form = PersonForm(obj=user, current_agency_id=user.agency_id)
-    if form.validate_on_submit():
-        try:
-            changes = services.update_person(_me(), user, form.values())
-        except services.Invalid as error:
-            _show_errors(form, error)
-        else:
-            _saved(f"利用者「{user.name}」", changes)
-            return redirect(url_for(".person_edit", user_id=user.id))
-    return render_template("agencies/person_edit.html", form=form, user=user, locked=services.is_locked(user))
-
-
-def _account_action(user_id: int, action, done: str, **kwargs):
-    """Run an account action from a button and come back to the person's page."""
-    user = db.get_or_404(User, user_id)
-    try:
-        changes = action(_me(), user, **kwargs)
-    except services.Invalid as error:
-        for messages in error.errors.values():
-            for message in messages:
-                flash(message, "error")
-    else:
-        flash(done if changes else "変更はありませんでした。", "info")
-    return redirect(url_for(".person_edit", user_id=user.id))
-
-
-@bp.post("/people/<int:user_id>/disable")
-def person_disable(user_id: int):
-    """Disable an account; the person is logged out and cannot log in."""
-    return _account_action(user_id, services.set_active, "利用を停止しました。", active=False)
-
-
-@bp.post("/people/<int:user_id>/enable")
-def person_enable(user_id: int):
-    """Re-enable a disabled account."""
-    return _account_action(user_id, services.set_active, "利用を再開しました。", active=True)
-
-
-@bp.post("/people/<int:user_id>/unlock")
-def person_unlock(user_id: int):
-    """Lift a lockout after failed logins."""
-    return _account_action(user_id, services.unlock, "ロックを解除しました。")
-
-
-@bp.route("/people/<int:user_id>/password", methods=["GET", "POST"])
-def person_password(user_id: int):
-    """Set a new initial password, to be changed at next login."""
-    user = db.get_or_404(User, user_id)
-    form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(_me(), user, form.password.data)
-        except services.Refused as error:
-            _show_errors(form, error)
-            return redirect(url_for(".person_edit", user_id=user.id))
-        except services.Invalid as error:
-            _show_errors(form, error)
-        else:
-            flash("初期パスワードを再設定しました。次回ログイン時にパスワードの変更が必要です。", "info")
-            return redirect(url_for(".person_edit", user_id=user.id))
-    return render_template("agencies/person_password.html", form=form, user=user)

@@ -25,14 +25,19 @@ class PortalSessionInterface(SecureCookieSessionInterface):
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Return the logged-in person while their account is active and their session token current."""
+    """Return the logged-in person while their account and agency are active and their token current."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_token != token:
+    if user is None or not user.active or not user.agency.active or user.session_token != token:
         return None
     return user
+
+
+def mark_seen() -> None:
+    """Start (or restart) the idle clock of the current session."""
+    session["last_seen"] = datetime.now(UTC).timestamp()
 
 
 def before_request():
@@ -40,16 +45,15 @@ def before_request():
     g.client_ip = request.remote_addr or ""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    now = datetime.now(UTC).timestamp()
     last_seen = session.get("last_seen")
     idle = current_app.config["IDLE_TIMEOUT"].total_seconds()
-    if last_seen is not None and now - last_seen > idle:
+    if last_seen is not None and datetime.now(UTC).timestamp() - last_seen > idle:
         record_logout(current_user._get_current_object(), reason="idle_timeout")
         logout_user()
         session.clear()
         flash("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。", "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["last_seen"] = now
+    mark_seen()
     if current_user.must_change_password and request.endpoint not in _OPEN_WHEN_PASSWORD_EXPIRED:
         flash("初期パスワードのままです。新しいパスワードを設定してください。", "info")
         return redirect(url_for("auth.change_password"))

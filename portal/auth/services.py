@@ -78,14 +78,11 @@ def authenticate(login_id: str, password: str) -> LoginResult:
             return LoginResult(None, LOCKED)
         db.session.commit()
         return LoginResult(None, FAILED)
-    if not user.active:
-        audit.record(
-            "login.failure",
-            actor=user,
-            target=user,
-            outcome=Outcome.DENIED,
-            detail={"reason": "disabled"},
-        )
+    if not user.active or not user.agency.active:
+        # A disabled agency suspends its people; the message does not say which account is disabled.
+        reason = "disabled" if not user.active else "agency_disabled"
+        detail = {"reason": reason}
+        audit.record("login.failure", actor=user, target=user, outcome=Outcome.DENIED, detail=detail)
         db.session.commit()
         return LoginResult(None, FAILED)
     user.failed_logins = 0

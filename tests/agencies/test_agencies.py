@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Agency
 from tests.agencies.conftest import audit_rows, page_text
-from tests.factories import AgencyFactory, CouncilFactory, kind
+from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
 
 def agency_form(agency: Agency | None = None, **changes) -> dict:
@@ -143,3 +143,78 @@ def test_post_without_csrf_token_is_refused(client, admin):
     response = client.post("/admin/agencies/new", data=agency_form(name="偽装", kind_id="2"))
     assert response.status_code == 400
     assert db.session.scalar(select(Agency).where(Agency.name == "偽装")) is None
+
+
+def browser_of(app, user):
+    """Log a person in on a browser of their own and return it."""
+    other = app.test_client()
+    other.submit("/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD})
+    assert other.get("/").status_code == 200
+    return other
+
+
+def test_disabling_an_agency_logs_its_people_out_and_keeps_them_out(app, client, admin):
+    school = AgencyFactory(name="旧分校")
+    teacher = UserFactory(name="高橋 直子", agency=school)
+    nurse = UserFactory(name="中村 由美", agency=school)
+    elsewhere = UserFactory(name="木村 誠")
+    teachers_browser = browser_of(app, teacher)
+    others_browser = browser_of(app, elsewhere)
+
+    response = client.submit(
+        f"/admin/agencies/{school.id}", agency_form(school, active=None), follow_redirects=True
+    )
+    assert "関係機関「旧分校」を保存しました。" in page_text(response)
+    [entry] = audit_rows()
+    assert entry.action == "admin.agency_update"
+    assert entry.detail_data == {"active": [True, False], "logged_out": ["中村 由美", "高橋 直子"]}
+
+    # Logged out at the next request; people of other agencies are not touched.
+    assert teachers_browser.get("/").headers["Location"].startswith("/login")
+    assert others_browser.get("/").status_code == 200
+    # The right password no longer lets them in, and the refusal says why in the audit log only.
+    again = teachers_browser.submit(
+        "/login", {"login_id": nurse.login_id, "password": DEFAULT_PASSWORD}, follow_redirects=True
+    )
+    assert "ログインIDまたはパスワードが正しくありません。" in page_text(again)
+    assert teachers_browser.get("/").status_code == 302
+    [refusal] = audit_rows("login.failure")
+    assert refusal.actor_id == nurse.id and refusal.detail_data == {"reason": "agency_disabled"}
+    # The people list tells the administrator why they cannot log in.
+    listed = page_text(client.get(f"/admin/people?agency={school.id}&status=inactive"))
+    assert "高橋 直子" in listed and "所属機関が停止中" in listed
+
+
+def test_reenabling_an_agency_lets_back_only_people_whose_account_is_active(app, client, admin):
+    school = AgencyFactory(name="みなみ小学校")
+    teacher = UserFactory(agency=school)
+    suspended = UserFactory(agency=school, active=False)
+    old_session = browser_of(app, teacher)
+    client.submit(f"/admin/agencies/{school.id}", agency_form(school, active=None))
+    client.submit(f"/admin/agencies/{school.id}", agency_form(school, active="y"))
+    db.session.refresh(school)
+    assert school.active
+    assert [e.detail_data for e in audit_rows()] == [
+        {"active": [True, False], "logged_out": [teacher.name]},
+        {"active": [False, True]},
+    ]
+    # A session from before the agency was disabled does not come back to life.
+    assert old_session.get("/").status_code == 302
+    browser_of(app, teacher)  # but logging in again works
+    refused = app.test_client().submit(
+        "/login", {"login_id": suspended.login_id, "password": DEFAULT_PASSWORD}
+    )
+    assert refused.status_code == 200 and "正しくありません" in page_text(refused)
+
+
+def test_admin_cannot_disable_own_agency(client, admin):
+    response = client.submit(
+        f"/admin/agencies/{admin.agency_id}", agency_form(admin.agency, active=None), follow_redirects=True
+    )
+    assert "自分の所属機関は停止できません。" in page_text(response)
+    db.session.refresh(admin.agency)
+    assert admin.agency.active
+    [entry] = audit_rows()
+    assert entry.action == "admin.agency_update" and entry.outcome == "denied"
+    assert entry.detail_data == {"active": [True, False], "reason": "self"}
+    assert client.get("/admin/agencies").status_code == 200  # still logged in

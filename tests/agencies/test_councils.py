@@ -1,11 +1,14 @@
 """Councils (協議会): administrators create and edit them; every change is audited."""
 
+from datetime import date
+
+import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Council
+from portal.models import Council, Role
 from tests.agencies.conftest import audit_rows, page_text
-from tests.factories import AgencyFactory, CouncilFactory, kind
+from tests.factories import AgencyFactory, CouncilFactory, UserFactory, kind
 
 TIERS = {
     "tier_representative": "代表者会議",
@@ -23,12 +26,16 @@ def council_form(council: Council | None = None, **changes) -> dict:
         "municipality": "",
         "coordinating_agency_id": "0",
         "report_due_day": "10",
+        "child_guidance_auto_join": "abuse",
         "active": "y",
     }
     data.update(TIERS)
     if council is not None:
         data.update(
-            {field: getattr(council, field) for field in ("name", "municipality", *TIERS)},
+            {
+                field: getattr(council, field)
+                for field in ("name", "municipality", "child_guidance_auto_join", *TIERS)
+            },
             coordinating_agency_id=str(council.coordinating_agency_id or 0),
             report_due_day=str(council.report_due_day),
         )
@@ -69,6 +76,7 @@ def test_create_council_with_its_coordinating_agency(client, admin):
         "members": [None, ["みどり市こども家庭センター"]],
         **{field: [None, name] for field, name in TIERS.items()},
         "report_due_day": [None, 10],
+        "child_guidance_auto_join": [None, "abuse"],
         "active": [None, True],
     }
 
@@ -153,3 +161,81 @@ def test_council_list_shows_settings_and_member_counts(client, admin):
     assert "つばさ市要保護児童対策地域協議会" in page
     assert "翌月5日" in page
     assert f'href="/admin/agencies?council={council.id}">2</a>' in page
+
+
+def test_council_form_explains_the_child_guidance_setting_in_japanese(client, admin):
+    page = page_text(client.get("/admin/councils/new"))
+    assert "児童相談所が自動で加わるケース" in page
+    assert "この協議会の構成機関である児童相談所を、そのケースの関係機関に自動で加えます" in page
+    assert '<option selected value="abuse">虐待の種別が入力されたケース（標準）</option>' in page
+    assert '<option value="all">登録されたすべてのケース</option>' in page
+    assert '<option value="none">自動では加えない（ケースごとに追加する）</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "stored"),
+    [
+        *((field, f"{name}（改）", f"{name}（改）") for field, name in TIERS.items()),
+        ("report_due_day", "28", 28),
+        ("child_guidance_auto_join", "all", "all"),
+        ("child_guidance_auto_join", "none", "none"),
+    ],
+)
+def test_each_council_setting_is_editable_and_audited(client, admin, field, typed, stored):
+    council = CouncilFactory()
+    before = getattr(council, field)
+    client.submit(f"/admin/councils/{council.id}", council_form(council, **{field: typed}))
+    db.session.refresh(council)
+    assert getattr(council, field) == stored
+    assert audit_rows()[0].detail_data == {field: [before, stored]}
+    # The edit page shows the saved value.
+    page = page_text(client.get(f"/admin/councils/{council.id}"))
+    selected = field == "child_guidance_auto_join"
+    shown = f'<option selected value="{stored}">' if selected else f'value="{stored}"'
+    assert shown in page
+
+
+def test_unknown_child_guidance_setting_is_refused(client, admin):
+    council = CouncilFactory()
+    response = client.submit(
+        f"/admin/councils/{council.id}", council_form(council, child_guidance_auto_join="sometimes")
+    )
+    assert "選択肢が正しくありません。" in page_text(response)
+    db.session.refresh(council)
+    assert council.child_guidance_auto_join == "abuse"
+    assert audit_rows() == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "abuse_types", "joins"),
+    [
+        ("abuse", ["neglect"], True),
+        ("abuse", [], False),
+        ("all", [], True),
+        ("none", ["neglect"], False),
+    ],
+)
+def test_the_setting_decides_which_cases_child_guidance_joins(client, admin, setting, abuse_types, joins):
+    from cases import services as case_services
+    from cases.models import InvolvementKind
+    from cases.services import CaseInput, ChildInput
+    from cases.sharing import has_involvement
+
+    center = AgencyFactory(name="みどり市こども家庭センター", kind=kind("こども家庭センター"))
+    council = CouncilFactory(coordinating_agency=center)
+    cgc = AgencyFactory(name="県中央児童相談所", kind=kind("児童相談所"), councils=[council])
+    center.councils = [council]
+    db.session.commit()
+    client.submit(f"/admin/councils/{council.id}", council_form(council, child_guidance_auto_join=setting))
+    coordinator = UserFactory(agency=center, roles=[Role.COORDINATOR])
+    case = case_services.register_case(
+        coordinator,
+        CaseInput(
+            council_id=council.id,
+            category="protection",
+            received_on=date(2025, 6, 2),
+            abuse_types=abuse_types,
+            children=[ChildInput("山本 はると", "やまもと はると", date(2016, 9, 1), "男", None, "")],
+        ),
+    )
+    assert has_involvement(case, cgc.id, InvolvementKind.CHILD_GUIDANCE) is joins
