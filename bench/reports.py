@@ -1,0 +1,226 @@
+"""Time a school's monthly report: 40 children submitted in one post, and a 5,000-row upload.
+
+Usage: .venv/bin/python bench/reports.py [--children 40] [--rounds 15] [--upload-rows 5000]
+
+Runs on a fresh migrated SQLite file in a temp folder (or on DATABASE_URL when it names a
+PostgreSQL database whose name contains "test"; that database is wiped). Each round of the post
+changes every line, so each round writes 40 case notes, the ledger fields and a new version:
+the worst case of a submission. The upload is checked as a whole, then saved and submitted.
+"""
+
+import argparse
+import csv
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from cases import services  # noqa: E402
+from cases.services import CaseInput, ChildInput  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.dates import today_in_japan  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import Agency, AgencyKind, Council, Role, User, UserRole  # noqa: E402
+from portal.passwords import hash_password  # noqa: E402
+from reports import services as report_services  # noqa: E402
+from reports import upload  # noqa: E402
+from reports.periods import current_period  # noqa: E402
+
+PASSWORD = "Bench-Passw0rd-2025"  # noqa: S105 - a bench account on throwaway data
+TARGET_MEDIAN_MS = 1000  # one post of 40 lines should feel immediate (well under a second)
+HOUSEHOLD = 50  # children per registered household when building the upload agency
+
+
+def _person(login_id: str, agency: Agency, role: Role) -> User:
+    """Add a person who can log in."""
+    user = User(login_id=login_id, name=login_id, agency=agency, password_hash=hash_password(PASSWORD))
+    user.must_change_password = False
+    user.role_rows = [UserRole(role=role.value)]
+    db.session.add(user)
+    return user
+
+
+def _kind(name: str) -> AgencyKind:
+    """Return a seeded agency kind."""
+    return db.session.scalar(sa.select(AgencyKind).where(AgencyKind.name == name))
+
+
+def build(children: int, upload_rows: int) -> dict:
+    """Create a council, its center, a school with `children` registered children, and an upload school."""
+    council = Council(name="ベンチ市要保護児童対策地域協議会", municipality="ベンチ市")
+    center = Agency(name="ベンチ市こども家庭センター", kind=_kind("こども家庭センター"))
+    school = Agency(name="ベンチ第一小学校", kind=_kind("小学校"))
+    big = Agency(name="ベンチ大規模校", kind=_kind("小学校"))
+    council.members = [center, school, big]
+    db.session.add(council)
+    db.session.flush()
+    council.coordinating_agency = center
+    coordinator = _person("bench-sato", center, Role.COORDINATOR)
+    teacher = _person("bench-teacher", school, Role.AGENCY_MEMBER)
+    uploader = _person("bench-uploader", big, Role.AGENCY_MEMBER)
+    db.session.commit()
+    for number in range(children):
+        _household(coordinator, council, school, [number])
+    for start in range(0, upload_rows, HOUSEHOLD):
+        _household(coordinator, council, big, list(range(start, min(start + HOUSEHOLD, upload_rows))))
+    return {"council": council.id, "teacher": teacher.id, "uploader": uploader.id}
+
+
+def _household(coordinator: User, council: Council, agency: Agency, numbers: list[int]) -> None:
+    """Register one household whose children all go to the agency."""
+    services.register_case(
+        coordinator,
+        CaseInput(
+            council_id=council.id,
+            category="support",
+            received_on=date(2025, 4, 1),
+            children=[
+                ChildInput(f"児童 {n}", f"じどう {n}", date(2015, 4, 2), "", agency.id, f"{n % 6 + 1}年")
+                for n in numbers
+            ],
+        ),
+    )
+
+
+def post_form(children: list[int], round_number: int) -> dict:
+    """Return the grid of every child, each line different from the last round's."""
+    form = {"school_days": "19", "action": "submit"}
+    for child_id in children:
+        values = {
+            "attended_days": "17",
+            "absent_notified": "1",
+            "absent_unnotified": "0",
+            "late_count": str(round_number % 3),
+            "early_leave_count": "0",
+            "consecutive_absent_days": "0",
+            "last_attended_on": "",
+            "absence_reason": "発熱",
+            "condition": f"第{round_number}回: 落ち着いて過ごしている",
+            "signs": "",
+            "guardian": "",
+            "concern": "none",
+        }
+        form.update({f"r{child_id}-{k}": v for k, v in values.items()})
+    return form
+
+
+def time_posts(app, ids: dict, rounds: int) -> list[float]:
+    """Log the teacher in and time each full submission post, in milliseconds."""
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"login_id": "bench-teacher", "password": PASSWORD, "csrf_token": token})
+    with app.app_context():
+        council = db.session.get(Council, ids["council"])
+        teacher = db.session.get(User, ids["teacher"])
+        period = current_period(council, today_in_japan())
+        children = [c.id for c in report_services.access.reportable_children(teacher, council)]
+    url = f"/reports/monthly?council={ids['council']}&period={period.key}"
+    # Logging in starts a new session, and with it a new CSRF token.
+    page = client.get(url).get_data(as_text=True)
+    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    times = []
+    for number in range(rounds):
+        form = {**post_form(children, number), "csrf_token": token}
+        started = time.perf_counter()
+        response = client.post(url, data=form)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 302:
+            raise SystemExit(
+                f"submission refused ({response.status_code}): {response.get_data(as_text=True)[:500]}"
+            )
+    return times
+
+
+def time_upload(app, ids: dict) -> tuple[int, float, float]:
+    """Check and save a file of every child of the upload school; return (rows, check s, save s)."""
+    with app.test_request_context():
+        council = db.session.get(Council, ids["council"])
+        user = db.session.get(User, ids["uploader"])
+        period = current_period(council, today_in_japan())
+        children = report_services.access.reportable_children(user, council)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(upload.COLUMNS)
+        for child in children:
+            writer.writerow(
+                [
+                    child.id,
+                    child.name,
+                    child.grade_class,
+                    17,
+                    1,
+                    0,
+                    0,
+                    0,
+                    0,
+                    "",
+                    "発熱",
+                    "元気",
+                    "",
+                    "",
+                    "変化なし",
+                ]
+            )
+        content = buffer.getvalue().encode("cp932")
+        started = time.perf_counter()
+        check = upload.check_file(user, council, period, 19, "bench.csv", content)
+        checked = time.perf_counter() - started
+        if not check.ok:
+            raise SystemExit(f"upload refused: {check.problems[:5]}")
+        started = time.perf_counter()
+        report_services.save_report(user, council, period, 19, check.rows, submit=True, via="upload")
+        saved = time.perf_counter() - started
+    return len(children), checked, saved
+
+
+def main() -> None:
+    """Build the world, time the post and the upload, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--upload-rows", type=int, default=5000)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="portal-bench-reports-") as work:
+        if url.startswith("postgres"):
+            if "test" not in url.rsplit("/", 1)[-1]:
+                raise SystemExit("DATABASE_URL must name a database whose name contains 'test'")
+            url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+            engine = sa.create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+            engine.dispose()
+        else:
+            url = f"sqlite:///{work}/bench.db"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+        started = time.perf_counter()
+        with app.app_context():
+            upgrade()
+            ids = build(args.children, args.upload_rows)
+        print(f"database: {url.split(':', 1)[0]}  built in {time.perf_counter() - started:.1f} s")
+        times = time_posts(app, ids, args.rounds)
+        median, p95 = statistics.median(times), sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+        verdict = "ok" if median <= TARGET_MEDIAN_MS else "SLOW"
+        print(f"submit {args.children} lines in one post, {args.rounds} rounds:")
+        print(
+            f"  median {median:.0f} ms  p95 {p95:.0f} ms  (target median <= {TARGET_MEDIAN_MS} ms: {verdict})"
+        )
+        rows, checked, saved = time_upload(app, ids)
+        print(f"upload of {rows} rows (Shift_JIS CSV): checked in {checked:.2f} s,", end=" ")
+        print(f"saved and submitted in {saved:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
