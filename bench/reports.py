@@ -38,7 +38,7 @@ from reports.periods import current_period  # noqa: E402
 
 PASSWORD = "Bench-Passw0rd-2025"  # noqa: S105 - a bench account on throwaway data
 TARGET_MEDIAN_MS = 1000  # one post of 40 lines should feel immediate (well under a second)
-HOUSEHOLD = 50  # children per registered household when building the upload agency
+HOUSEHOLD = 2  # children per registered household (siblings) when building the upload agency
 
 
 def _person(login_id: str, agency: Agency, role: Role) -> User:
