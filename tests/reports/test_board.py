@@ -50,9 +50,9 @@ def test_board_shows_submitted_draft_and_missing(town, period, client, login, ap
     coordinator = app.test_client()
     coordinator.submit("/login", {"login_id": "sato", "password": "Test-Passw0rd-ok"})
     page = coordinator.get(f"/reports/board?council={town.council.id}").get_data(as_text=True)
-    school_row = page.split(f\'id="agency-{town.school.id}"\', 1)[1].split("</tr>", 1)[0]
-    nursery_row = page.split(f\'id="agency-{town.nursery.id}"\', 1)[1].split("</tr>", 1)[0]
-    other_row = page.split(f\'id="agency-{town.other_school.id}"\', 1)[1].split("</tr>", 1)[0]
+    school_row = page.split(f'id="agency-{town.school.id}"', 1)[1].split("</tr>", 1)[0]
+    nursery_row = page.split(f'id="agency-{town.nursery.id}"', 1)[1].split("</tr>", 1)[0]
+    other_row = page.split(f'id="agency-{town.other_school.id}"', 1)[1].split("</tr>", 1)[0]
     assert "提出済み" in school_row or "期限後に提出" in school_row
     assert "下書き" in nursery_row or "期限超過" in nursery_row
     assert "対象児童なし" in other_row
