@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     """Register the cases blueprint, menu links, home panel and demo data."""
     # Importing views_plans and views_resources adds their routes to the one blueprint of views.
-    from cases import demo, plan_board, views, views_plans, views_resources  # noqa: F401
+    from cases import demo, plan_board, plan_demo, views, views_plans, views_resources  # noqa: F401
     from cases.plan_reading import PLAN_ACTION_LABELS
     from cases.reading import CASE_ACTION_LABELS
     from portal.audit import register_action_labels
@@ -19,6 +19,7 @@ def init_app(app) -> None:
     register_home_panel(views_plans.home_panel)
     app.add_template_global(views_plans.visible_plan_count)
     register_demo_seeder(demo.seed_cases)
+    register_demo_seeder(plan_demo.seed_plans)
     from cases import cli
 
     cli.register(app)
