@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from cases import policy, sharing
 from cases.models import Case, Status
@@ -213,13 +214,20 @@ def _add_version(user: User, plan: SupportPlan, number: int, data: PlanInput) ->
 
 
 def _commit_or_refuse(work) -> None:
-    """Run the work and commit; a sharing refusal rolls everything back and becomes a PlanError."""
+    """Run the work and commit; a refusal rolls everything back and becomes a PlanError.
+
+    Two people saving the same plan at once collide on its version number (or its child); the
+    second is told to reload rather than shown an error page.
+    """
     try:
         work()
+        db.session.commit()
     except SharingError as error:
         db.session.rollback()
         raise PlanError(*error.messages) from error
-    db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise PlanError("同じプランが同時に保存されました。画面を開き直して確認してください。") from error
 
 
 def create_plan(user: User, case: Case, *, child_id: int | None, caseworker_id: int, data: PlanInput):

@@ -305,3 +305,16 @@ def test_a_review_can_add_a_consent_for_more_agencies(town):
         plan.version(2).consent_id,
         plan.version(1).consent_id,
     ]
+
+
+def test_two_reviews_at_once_do_not_both_become_version_two(town):
+    plan = make_plan(town)
+    assert [v.number for v in plan.versions] == [1]
+    # Someone else's review lands between this person opening the plan and saving it.
+    db.session.add(
+        PlanVersion(plan_id=plan.id, number=2, made_on=today_in_japan(), next_review_on=plan.next_review_on)
+    )
+    with pytest.raises(PlanError, match="同時に保存されました"):
+        plans.review_plan(town.coordinator, plan, plan_input(evaluation="振り返り"))
+    assert db.session.scalar(select(func.count(PlanVersion.id))) == 1
+    assert not actions("plan.review")
