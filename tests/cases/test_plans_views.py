@@ -239,6 +239,9 @@ def test_withdrawing_on_the_plan_page_stops_the_nursery_at_once(town, browser):
     assert "同意の撤回を記録しました。" in text(response)
     assert tanaka.get(f"/cases/{town.case.id}/plans/{plan.id}").status_code == 404
     assert browser(town.doctor).get(f"/cases/{town.case.id}/plans/{plan.id}").status_code == 200
+    # What the nursery read before the withdrawal stays in the case's access history.
+    history = text(sato.get(f"/cases/{town.case.id}/access?user_id={town.nursery_head.id}"))
+    assert "サポートプランの閲覧" in history and "田中" in history
     forged = tanaka.submit(
         f"/cases/{town.case.id}/plans/{plan.id}/consents/{consent_id}/withdraw",
         {"agency_id": town.hospital.id},
