@@ -156,7 +156,12 @@ def record(
         target_id = target_id or target.id
         target_label = target_label or str(target)
     # Taking the head row first serialises concurrent writers on both databases.
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    db.session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .execution_options(synchronize_session=False)
+    )
     head = db.session.execute(select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1)).one()
     entry = AuditEntry(
         seq=head.seq,
@@ -175,7 +180,12 @@ def record(
     )
     entry.hash = _row_hash(entry)
     db.session.add(entry)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.hash))
+    db.session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(last_hash=entry.hash)
+        .execution_options(synchronize_session=False)
+    )
     return entry
 
 
