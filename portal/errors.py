@@ -16,6 +16,12 @@ MESSAGES = {
     500: ("システムエラーが発生しました", "処理を完了できませんでした。変更は保存されていません。"),
 }
 
+PLAIN_500 = (
+    '<!doctype html><html lang="ja"><meta charset="utf-8"><title>システムエラー</title>'
+    "<h1>システムエラーが発生しました</h1>"
+    "<p>処理を完了できませんでした。変更は保存されていません。しばらくしてからお試しください。</p></html>"
+)
+
 
 def _render(code: int):
     """Render the error page for a status code."""
@@ -37,9 +43,14 @@ def register_errorhandlers(app) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        """Roll back whatever the failed request left in the session."""
+        """Roll back whatever the failed request left in the session, then explain in Japanese."""
         db.session.rollback()
-        return _render(500)
+        try:
+            return _render(500)
+        except Exception:
+            # The page itself could not be drawn (the database may be down): answer plainly.
+            app.logger.exception("the error page failed")
+            return PLAIN_500, 500, {"Content-Type": "text/html; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -7,6 +7,8 @@ from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from portal.models import Role
+
 bp = Blueprint("portal", __name__)
 
 # A panel is a function of the user that returns rendered HTML (from render_template) or None.
@@ -47,6 +49,15 @@ def nav_items() -> list[dict]:
         return []
     user = current_user._get_current_object()
     return [{"label": item.label, "url": url_for(item.endpoint)} for item in _nav if item.visible(user)]
+
+
+def is_auditor(user) -> bool:
+    """Tell whether the audit log link is shown: auditors only."""
+    return user.has_role(Role.AUDITOR)
+
+
+# The audit log is part of the shell, so the shell adds its own link.
+register_nav_item(NavItem("監査ログ", "auditlog.index", is_auditor, order=90))
 
 
 @bp.route("/")

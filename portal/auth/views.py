@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal.auth import services
 from portal.auth.forms import LoginForm, PasswordChangeForm
 from portal.extensions import limiter
+from portal.sessions import mark_seen
 
 bp = Blueprint("auth", __name__)
 
@@ -42,6 +43,7 @@ def login():
             session.clear()
             login_user(result.user)
             session.permanent = True
+            mark_seen()
             return redirect(safe_next(request.args.get("next")))
         flash(result.message, "error")
     return render_template("auth/login.html", form=form)

@@ -1,14 +1,17 @@
 """Logging in and out: passwords, lockout, idle timeout, disabled accounts, CSRF, safe redirects."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from portal.audit import AuditEntry
+from portal.config import build_config
 from portal.extensions import db
+from portal.models import Role
 from portal.types import utcnow
-from tests.factories import UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
 def audit_actions(**filters) -> list[str]:
@@ -209,3 +212,97 @@ def test_password_change_ends_other_sessions(app, client, login):
     )
     assert client.get("/").status_code == 200
     assert other.get("/").status_code == 302
+
+
+def test_login_returns_to_the_page_first_asked_for(client):
+    admin = UserFactory(roles=[Role.ADMIN])
+    sent_to = client.get("/admin/people?status=locked").headers["Location"]
+    assert sent_to.startswith("/login?next=")
+    response = client.submit(sent_to, {"login_id": admin.login_id, "password": DEFAULT_PASSWORD})
+    assert response.headers["Location"] == "/admin/people?status=locked"
+
+
+def test_idle_timeout_returns_to_the_same_page_after_logging_in_again(app, client, login):
+    admin = UserFactory(roles=[Role.ADMIN])
+    login(admin)
+    with client.session_transaction() as session:
+        session["last_seen"] -= app.config["IDLE_TIMEOUT"].total_seconds() + 1
+    sent_to = client.get("/admin/kinds").headers["Location"]
+    response = client.submit(sent_to, {"login_id": admin.login_id, "password": DEFAULT_PASSWORD})
+    assert urlsplit(response.headers["Location"]).path == "/admin/kinds"
+
+
+def test_activity_within_the_idle_limit_keeps_the_session(app, client, login):
+    login(UserFactory())
+    with client.session_transaction() as session:
+        session["last_seen"] -= app.config["IDLE_TIMEOUT"].total_seconds() - 5
+    assert client.get("/").status_code == 200
+    # Each request starts the idle clock again.
+    with client.session_transaction() as session:
+        assert utcnow().timestamp() - session["last_seen"] < 5
+
+
+def test_idle_timeout_and_lockout_are_configurable(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_IDLE_MINUTES", "10")
+    monkeypatch.setenv("PORTAL_LOGIN_MAX_FAILURES", "3")
+    monkeypatch.setenv("PORTAL_LOCKOUT_MINUTES", "60")
+    monkeypatch.setenv("PORTAL_HTTPS", "1")
+    config = build_config(str(tmp_path), {"SECRET_KEY": "x"})
+    assert config["IDLE_TIMEOUT"] == timedelta(minutes=10)
+    assert config["LOGIN_MAX_FAILURES"] == 3 and config["LOGIN_LOCKOUT"] == timedelta(minutes=60)
+    assert config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_default_idle_timeout_is_thirty_minutes(app):
+    assert app.config["IDLE_TIMEOUT"] == timedelta(minutes=30)
+
+
+def test_a_successful_login_forgets_earlier_failures(app, client, login):
+    user = UserFactory()
+    almost = app.config["LOGIN_MAX_FAILURES"] - 1
+    for _ in range(almost):
+        login(user, password="wrong-password")
+    login(user)
+    client.submit("/logout")
+    for _ in range(almost):
+        login(user, password="wrong-password")
+    db.session.refresh(user)
+    assert user.locked_until is None
+    assert login(user).status_code == 302
+
+
+def test_lockout_is_audited_with_its_end(app, client, login):
+    user = UserFactory()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(user, password="wrong-password")
+    lockout = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login.lockout")).one()
+    assert lockout.actor_id == user.id and lockout.outcome == "denied"
+    db.session.refresh(user)
+    assert lockout.detail_data["locked_until"] == user.locked_until.isoformat()
+    # A try while locked is refused and audited as such, right password or not.
+    login(user)
+    last = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+    assert last.action == "login.failure" and last.detail_data["reason"] == "locked"
+
+
+def test_a_new_account_can_open_nothing_but_the_password_page(client, login):
+    admin = UserFactory(roles=[Role.ADMIN], must_change_password=True)
+    login(admin)
+    for path in ("/", "/admin/people", "/audit/", "/cases/"):
+        response = client.get(path)
+        assert response.headers["Location"] == "/account/password", path
+    # Not even a form posted with a valid token gets through.
+    response = client.submit("/admin/kinds/new", {"name": "新種別", "category": "other", "sort_order": "1"})
+    assert response.headers["Location"] == "/account/password"
+    assert client.get("/account/password").status_code == 200
+    assert client.submit("/logout").headers["Location"] == "/login"
+
+
+def test_no_remember_me_cookie_is_set(client, login):
+    response = login(UserFactory())
+    assert all("remember_token" not in c for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_logged_in_person_opening_login_goes_home(client, login):
+    login(UserFactory())
+    assert client.get("/login").headers["Location"] == "/"
