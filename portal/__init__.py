@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     """Register the shell's blueprints, then each feature's."""
     import agencies
     import cases
+    import meetings
     import reports
     from portal import auditlog, home
     from portal.auth import views as auth_views
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     agencies.init_app(app)
     cases.init_app(app)
     reports.init_app(app)
+    meetings.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -33,7 +33,7 @@ def agency_room(agency_id: int) -> str:
     return f"agency:{agency_id}"
 
 
-def _session_is_live() -> bool:
+def session_is_live() -> bool:
     """Tell whether the handshake's session is a current, non-idle login without a pending password."""
     if not current_user.is_authenticated or not current_user.is_active:
         return False
@@ -47,7 +47,7 @@ def _session_is_live() -> bool:
 
 def on_connect(auth=None):
     """Accept a logged-in person and put the connection in their rooms; refuse anyone else."""
-    if not _session_is_live():
+    if not session_is_live():
         return False
     user = current_user._get_current_object()
     join_room(user_room(user.id))
@@ -87,11 +87,16 @@ def agency_user_ids(agency_ids: Iterable[int]) -> list[int]:
 
 
 def disconnect_user(user_id: int) -> None:
-    """Close every open connection of a person (after logout, a password change or disabling)."""
+    """Close every open connection of a person (after logout, a password change or disabling).
+
+    Features with a namespace of their own (the live meeting room) put each connection in the
+    person's room of that namespace too, so one call closes them all.
+    """
     server = socketio.server
     if server is None:
         return
-    participants = list(server.manager.get_participants(DEFAULT_NAMESPACE, user_room(user_id)))
-    for entry in participants:
-        sid = entry[0] if isinstance(entry, tuple) else entry
-        server.disconnect(sid, namespace=DEFAULT_NAMESPACE)
+    for namespace in list(server.manager.get_namespaces()):
+        participants = list(server.manager.get_participants(namespace, user_room(user_id)))
+        for entry in participants:
+            sid = entry[0] if isinstance(entry, tuple) else entry
+            server.disconnect(sid, namespace=namespace)

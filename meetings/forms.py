@@ -1,0 +1,112 @@
+"""Forms of the meeting pages, with Japanese messages."""
+
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from meetings.models import ItemKind, Mark, Tier
+from meetings.services import JST, ItemInput, MeetingInput
+
+
+def _opt_int(value):
+    """Coerce a choice to int, or None when blank."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MeetingForm(FlaskForm):
+    """Scheduling a meeting."""
+
+    council_id = SelectField("協議会", coerce=int, validators=[InputRequired("協議会を選んでください。")])
+    tier = SelectField("会議の種類", validators=[DataRequired("会議の種類を選んでください。")])
+    title = StringField("会議名", validators=[DataRequired("会議名を入力してください。"), Length(max=120)])
+    section = StringField("部会（実務者会議を部会で開くとき）", validators=[Length(max=40)])
+    case_id = SelectField("対象ケース（個別ケース検討会議）", coerce=_opt_int, validators=[Optional()])
+    day = DateField("開催日", validators=[DataRequired("開催日を入力してください。")])
+    time = TimeField("開始時刻", validators=[DataRequired("開始時刻を入力してください。")])
+    minutes_planned = IntegerField(
+        "予定時間（分）", default=90, validators=[NumberRange(10, 480, "10〜480分で入力してください。")]
+    )
+    place = StringField("場所", validators=[Length(max=120)])
+    online_url = StringField("オンライン会議のリンク", validators=[Length(max=300)])
+    agency_ids = CheckboxList("招待する機関", coerce=int)
+    user_ids = CheckboxList("個別に招待する人", coerce=int)
+
+    def fill_choices(self, councils, cases, agencies, people) -> None:
+        """Set the choices the person may pick from."""
+        self.council_id.choices = [(c.id, c.name) for c in councils]
+        self.tier.choices = [(t.value, t.name_in(councils[0]) if councils else t.value) for t in Tier]
+        self.case_id.choices = [("", "（なし）")] + [(c.id, f"ケース {c.case_number}") for c in cases]
+        self.agency_ids.choices = [(a.id, a.name) for a in agencies]
+        self.user_ids.choices = [(u.id, f"{u.agency.name} {u.name}") for u in people]
+
+    def to_input(self) -> MeetingInput:
+        """Return the typed meeting."""
+        starts = datetime.combine(self.day.data, self.time.data, tzinfo=JST)
+        return MeetingInput(
+            council_id=self.council_id.data,
+            tier=self.tier.data,
+            title=self.title.data or "",
+            starts_at=starts,
+            minutes_planned=self.minutes_planned.data or 90,
+            place=self.place.data or "",
+            online_url=self.online_url.data or "",
+            section=self.section.data or "",
+            case_id=self.case_id.data,
+            agency_ids=list(self.agency_ids.data or []),
+            user_ids=list(self.user_ids.data or []),
+        )
+
+
+class ItemForm(FlaskForm):
+    """Adding an agenda item."""
+
+    kind = SelectField("種類", choices=[(k.value, k.label) for k in ItemKind])
+    title = StringField("議題", validators=[Length(max=200)])
+    presenter = StringField("説明者", validators=[Length(max=120)])
+    planned_minutes = IntegerField(
+        "予定時間（分）", default=10, validators=[NumberRange(1, 240, "1〜240分で入力してください。")]
+    )
+    case_id = SelectField("関連ケース", coerce=_opt_int, validators=[Optional()])
+
+    def to_input(self) -> ItemInput:
+        """Return the typed item."""
+        return ItemInput(
+            kind=self.kind.data,
+            title=self.title.data or "",
+            presenter=self.presenter.data or "",
+            planned_minutes=self.planned_minutes.data or 5,
+            case_id=self.case_id.data,
+        )
+
+
+class MarkForm(FlaskForm):
+    """Overriding a case's triage mark and writing its draft policy."""
+
+    mark = SelectField("区分", choices=[(m.value, m.label) for m in Mark])
+    draft_policy = TextAreaField("方針案（共有のみのケースは会議で一括承認）", validators=[Length(max=5000)])
+
+
+class InviteForm(FlaskForm):
+    """Inviting more agencies."""
+
+    agency_ids = CheckboxList("追加で招待する機関", coerce=int)

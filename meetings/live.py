@@ -1,0 +1,323 @@
+"""The live room's operations: start, move, notes (version-checked), decisions, roles, presence, end.
+
+Each operation is one transaction with its audit row and takes the meeting's next change number,
+which it returns; the socket handlers send that change, built per reader, after the commit.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, select, update
+
+from cases import codes, policy
+from cases import services as case_services
+from cases.models import Status
+from meetings import access
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Mark,
+    Meeting,
+    MeetingChange,
+    MeetingStatus,
+    Presence,
+    RoleAssignment,
+)
+from meetings.services import MeetingError, meeting_day
+from portal import audit
+from portal.extensions import db
+from portal.models import Agency, User
+from portal.types import utcnow
+
+# A page further behind than this many changes gets the full state instead of the changes.
+MAX_REPLAY = 200
+
+
+@dataclass
+class Change:
+    """What one operation changed: its number, kind and the items it touched."""
+
+    number: int
+    kind: str
+    item_ids: list[int] = field(default_factory=list)
+
+
+class NotesConflict(MeetingError):
+    """Someone saved the notes since this person's copy; carries the saved text and version."""
+
+    def __init__(self, item: AgendaItem):
+        super().__init__(
+            "他の人がこのメモを更新しました。最新の内容を確認してから、もう一度保存してください。"
+        )
+        self.item_id = item.id
+        self.notes = item.notes
+        self.version = item.notes_version
+
+
+def _take_number(meeting: Meeting, user: User, kind: str, item_ids: list[int]) -> Change:
+    """Give the change the meeting's next number (the UPDATE serialises concurrent writers)."""
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting.id).values(change_number=Meeting.change_number + 1)
+    )
+    number = db.session.scalar(select(Meeting.change_number).where(Meeting.id == meeting.id))
+    db.session.add(
+        MeetingChange(
+            meeting_id=meeting.id, number=number, kind=kind, item_ids=json.dumps(item_ids), user_id=user.id
+        )
+    )
+    return Change(number, kind, item_ids)
+
+
+def _commit(
+    meeting: Meeting, user: User, kind: str, item_ids: list[int], detail: dict | None = None
+) -> Change:
+    """Number, audit and commit one change."""
+    change = _take_number(meeting, user, kind, item_ids)
+    audit.record(
+        f"meeting.{kind}", actor=user, target=meeting, detail={"change": change.number, **(detail or {})}
+    )
+    db.session.commit()
+    db.session.refresh(meeting)
+    return change
+
+
+def _require_live(user: User, meeting: Meeting) -> None:
+    """Refuse live operations by anyone but the meeting's runners, or on a meeting not running."""
+    policy.require(access.can_run(user, meeting))
+    if meeting.status != MeetingStatus.LIVE:
+        raise MeetingError("会議は開催中ではありません。")
+
+
+def _item(meeting: Meeting, item_id) -> AgendaItem:
+    """Return one item of the meeting."""
+    item = db.session.get(AgendaItem, item_id) if isinstance(item_id, int) else None
+    if item is None or item.meeting_id != meeting.id:
+        raise MeetingError("議題が見つかりません。")
+    return item
+
+
+def start(user: User, meeting: Meeting) -> Change:
+    """Open the meeting; the first item becomes current."""
+    policy.require(access.can_run(user, meeting))
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise MeetingError("この会議は既に開始しています。")
+    now = utcnow()
+    meeting.status = MeetingStatus.LIVE.value
+    meeting.started_at = now
+    meeting.started_by_id = user.id
+    first = meeting.items[0] if meeting.items else None
+    meeting.current_item_id = first.id if first else None
+    meeting.item_started_at = now if first else None
+    return _commit(meeting, user, "start", [first.id] if first else [])
+
+
+def go_to(user: User, meeting: Meeting, item_id: int) -> Change:
+    """Make an item the current one; its timer starts now."""
+    _require_live(user, meeting)
+    item = _item(meeting, item_id)
+    previous = meeting.current_item_id
+    meeting.current_item_id = item.id
+    meeting.item_started_at = utcnow()
+    touched = [i for i in (previous, item.id) if i]
+    return _commit(meeting, user, "move", touched, {"item": item.id})
+
+
+def save_notes(user: User, meeting: Meeting, item_id: int, text: str, base_version: int) -> Change:
+    """Save an item's notes if nobody saved since `base_version`; otherwise raise NotesConflict."""
+    _require_live(user, meeting)
+    item = _item(meeting, item_id)
+    if item.notes_version != base_version:
+        raise NotesConflict(item)
+    if len(text) > 20000:
+        raise MeetingError("メモが長すぎます（20000字まで）。")
+    item.notes = text
+    item.notes_version += 1
+    return _commit(meeting, user, "notes", [item.id], {"item": item.id, "version": item.notes_version})
+
+
+@dataclass
+class Decision:
+    """What the meeting decided on a case item."""
+
+    decision: str = ""
+    next_review_on: date | None = None
+    lead_agency_id: int | None = None
+    closure_reason: str = ""
+
+
+def record(user: User, meeting: Meeting, item_id: int, data: Decision) -> Change:
+    """Record the decision (援助方針), next review, lead agency change or closure for a case item."""
+    _require_live(user, meeting)
+    item = _item(meeting, item_id)
+    if item.case_id is None:
+        raise MeetingError("ケースの議題だけに決定を記録できます。")
+    problems = []
+    if data.lead_agency_id and data.lead_agency_id not in {a.id for a in meeting.council.members}:
+        problems.append("主担当機関は協議会の構成機関から選んでください。")
+    if data.closure_reason and data.closure_reason not in codes.labels("closure_reason"):
+        problems.append("終結理由を選んでください。")
+    if data.next_review_on and data.next_review_on < meeting_day(meeting):
+        problems.append("次回確認時期は会議の日より後にしてください。")
+    if len(data.decision) > 5000:
+        problems.append("援助方針が長すぎます（5000字まで）。")
+    if problems:
+        raise MeetingError(*problems)
+    item.decision = data.decision.strip()
+    item.next_review_on = data.next_review_on
+    item.lead_agency_id = data.lead_agency_id
+    item.closure_reason = data.closure_reason
+    item.decided_at = utcnow()
+    return _commit(meeting, user, "decision", [item.id], {"item": item.id})
+
+
+def approve_shared(user: User, meeting: Meeting) -> Change:
+    """Approve every 共有のみ case's draft policy in one step (those not yet decided)."""
+    _require_live(user, meeting)
+    now = utcnow()
+    touched = []
+    for item in meeting.items:
+        if item.case_id and item.mark == Mark.SHARE and item.decided_at is None:
+            item.decision = item.decision or item.draft_policy
+            item.decided_at = now
+            touched.append(item.id)
+    if not touched:
+        raise MeetingError("承認する共有のみのケースがありません。")
+    return _commit(meeting, user, "approve", touched, {"items": len(touched)})
+
+
+def assign(
+    user: User, meeting: Meeting, item_id: int, agency_id: int, person: str, task: str, due_on: date | None
+) -> Change:
+    """Add a role assignment (役割分担) to an item."""
+    _require_live(user, meeting)
+    item = _item(meeting, item_id)
+    problems = []
+    if agency_id not in {a.id for a in meeting.council.members} or db.session.get(Agency, agency_id) is None:
+        problems.append("担当機関は協議会の構成機関から選んでください。")
+    if not task.strip():
+        problems.append("役割の内容を入力してください。")
+    if due_on is not None and due_on < meeting_day(meeting):
+        problems.append("期限は会議の日以降にしてください。")
+    if problems:
+        raise MeetingError(*problems)
+    row = RoleAssignment(
+        item_id=item.id,
+        meeting_id=meeting.id,
+        case_id=item.case_id,
+        agency_id=agency_id,
+        person=person.strip()[:60],
+        task=task.strip()[:2000],
+        due_on=due_on,
+        created_by_id=user.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return _commit(meeting, user, "assign", [item.id], {"item": item.id, "assignment": row.id})
+
+
+def unassign(user: User, meeting: Meeting, assignment_id: int) -> Change:
+    """Remove a role assignment made by mistake."""
+    _require_live(user, meeting)
+    row = db.session.get(RoleAssignment, assignment_id) if isinstance(assignment_id, int) else None
+    if row is None or row.meeting_id != meeting.id:
+        raise MeetingError("役割分担が見つかりません。")
+    item_id = row.item_id
+    db.session.delete(row)
+    return _commit(meeting, user, "unassign", [item_id], {"assignment": assignment_id})
+
+
+def end(user: User, meeting: Meeting) -> Change:
+    """End the meeting: decided case items go to the ledger with history, roles become tasks.
+
+    Each case is written by cases.services in its own transaction; the item's written-back mark
+    rides in that same transaction, so ending again after a failure skips what was written.
+    """
+    _require_live(user, meeting)
+    day = meeting_day(meeting)
+    for item in meeting.items:
+        if item.case is None or item.decided_at is None or item.written_back_at is not None:
+            continue
+        try:
+            _write_back(user, meeting, item, day)
+        except case_services.CaseError as error:
+            db.session.rollback()
+            raise MeetingError(*(f"ケース {item.case.case_number}: {m}" for m in error.messages)) from error
+    meeting.status = MeetingStatus.ENDED.value
+    meeting.ended_at = utcnow()
+    meeting.current_item_id = None
+    db.session.execute(delete(Presence).where(Presence.meeting_id == meeting.id))
+    return _commit(meeting, user, "end", [])
+
+
+def _write_back(user: User, meeting: Meeting, item: AgendaItem, day: date) -> None:
+    """Write one decided item into the case's ledger (and close the case if decided)."""
+    case = item.case
+    changes: dict = {"last_confirmed_on": day}
+    if item.decision:
+        changes["support_policy"] = item.decision
+    if item.next_review_on:
+        changes["next_review_on"] = item.next_review_on
+    if item.lead_agency_id and item.lead_agency_id != case.lead_agency_id:
+        changes["lead_agency_id"] = item.lead_agency_id
+    item.written_back_at = utcnow()
+    source = f"meeting:{meeting.id}"
+    if not case_services.update_case(user, case, changes, case.version, source=source):
+        db.session.commit()
+    if item.closure_reason and case.status != Status.CLOSED.value:
+        case_services.close_case(user, case, day, item.closure_reason)
+
+
+def join(user: User, meeting: Meeting, sid: str) -> bool:
+    """Record a connection in the room and the person's attendance; return whether they were absent before."""
+    was_present = (
+        db.session.scalar(
+            select(Presence.sid).where(Presence.meeting_id == meeting.id, Presence.user_id == user.id)
+        )
+        is not None
+    )
+    db.session.merge(Presence(sid=sid, meeting_id=meeting.id, user_id=user.id))
+    if meeting.status == MeetingStatus.LIVE and not db.session.scalar(
+        select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)
+    ):
+        db.session.add(Attendance(meeting_id=meeting.id, user_id=user.id, agency_id=user.agency_id))
+        audit.record("meeting.join", actor=user, target=meeting)
+    db.session.commit()
+    return not was_present
+
+
+def leave(sid: str) -> int | None:
+    """Forget a closed connection; return its meeting's id."""
+    row = db.session.get(Presence, sid)
+    if row is None:
+        return None
+    meeting_id = row.meeting_id
+    db.session.delete(row)
+    db.session.commit()
+    return meeting_id
+
+
+def present_users(meeting_id: int) -> list[User]:
+    """Return the people with an open connection to the room, by agency and name."""
+    ids = select(Presence.user_id).where(Presence.meeting_id == meeting_id).distinct()
+    users = db.session.scalars(select(User).where(User.id.in_(ids), User.active)).all()
+    return sorted(users, key=lambda u: (u.agency.name, u.name))
+
+
+def changes_since(meeting: Meeting, number: int) -> list[MeetingChange] | None:
+    """Return the changes after `number`, or None when the page should take the full state."""
+    if number < 0 or number > meeting.change_number or meeting.change_number - number > MAX_REPLAY:
+        return None
+    return list(
+        db.session.scalars(
+            select(MeetingChange)
+            .where(MeetingChange.meeting_id == meeting.id, MeetingChange.number > number)
+            .order_by(MeetingChange.number)
+        )
+    )
+
+
+def attendance_of(meeting: Meeting) -> list[Attendance]:
+    """Return who joined the meeting (出席者), by agency, for the page and the minutes."""
+    rows = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()
+    return sorted(rows, key=lambda a: (a.agency.name, a.user.name))

@@ -1,0 +1,287 @@
+"""Meetings of the council's tiers: invitees, agenda items, role assignments, live changes, presence."""
+
+import enum
+import json
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cases.models import Case
+from portal.extensions import db
+from portal.models import Agency, Council, User
+from portal.types import UTCDateTime, utcnow
+
+
+class Tier(enum.StrEnum):
+    """The kind of meeting; its name is the council's setting (e.g. 個別支援会議)."""
+
+    REPRESENTATIVE = "representative"
+    PRACTITIONER = "practitioner"
+    INDIVIDUAL = "individual"
+    JOINT = "joint"
+    PROGRESS = "progress"
+
+    def name_in(self, council: Council) -> str:
+        """Return the tier's name as the council calls it."""
+        return getattr(council, f"tier_{self.value}")
+
+
+# Tiers whose agenda is built from the ledger (every active case, triaged).
+LEDGER_TIERS = {Tier.PRACTITIONER, Tier.PROGRESS}
+
+
+class MeetingStatus(enum.StrEnum):
+    """Where a meeting stands."""
+
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        """Return the Japanese name."""
+        return {"scheduled": "開催予定", "live": "開催中", "ended": "終了"}[self.value]
+
+
+class ItemKind(enum.StrEnum):
+    """What an agenda item is."""
+
+    REPORT = "report"
+    DISCUSSION = "discussion"
+    CASE_REVIEW = "case_review"
+
+    @property
+    def label(self) -> str:
+        """Return the Japanese name."""
+        return {"report": "報告", "discussion": "協議", "case_review": "ケース検討"}[self.value]
+
+
+class Mark(enum.StrEnum):
+    """How a case is taken at a practitioner meeting: approved together, or discussed."""
+
+    SHARE = "share"
+    DISCUSS = "discuss"
+
+    @property
+    def label(self) -> str:
+        """Return the Japanese name."""
+        return {"share": "共有のみ", "discuss": "協議"}[self.value]
+
+
+class Response(enum.StrEnum):
+    """An invitee's answer."""
+
+    PENDING = "pending"
+    ATTENDING = "attending"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        """Return the Japanese name."""
+        return {"pending": "未回答", "attending": "出席", "declined": "欠席"}[self.value]
+
+
+class Meeting(db.Model):
+    """One meeting of a council: when, where, its tier and its live state."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_council_starts", "council_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
+    tier: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(120))
+    # A 部会 of the practitioner meeting (e.g. 乳幼児部会); empty for the whole meeting.
+    section: Mapped[str] = mapped_column(String(40), default="")
+    # The case an individual case meeting is about.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes_planned: Mapped[int] = mapped_column(Integer, default=90)
+    place: Mapped[str] = mapped_column(String(120), default="")
+    online_url: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(10), default=MeetingStatus.SCHEDULED.value)
+    # The last change number given out; each live change takes the next one.
+    change_number: Mapped[int] = mapped_column(Integer, default=0)
+    current_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", use_alter=True, ondelete="SET NULL")
+    )
+    item_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    council: Mapped[Council] = relationship(lazy="joined")
+    case: Mapped[Case | None] = relationship()
+    invitees: Mapped[list["Invitee"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Invitee.id"
+    )
+    items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="AgendaItem.position",
+        foreign_keys="AgendaItem.meeting_id",
+    )
+
+    @property
+    def tier_name(self) -> str:
+        """Return the tier as the council names it."""
+        return Tier(self.tier).name_in(self.council)
+
+    @property
+    def status_label(self) -> str:
+        """Return the status in Japanese."""
+        return MeetingStatus(self.status).label
+
+    def __str__(self) -> str:
+        return f"{self.tier_name}（{self.title}）"
+
+
+class Invitee(db.Model):
+    """An agency (or one person of it) invited to a meeting, and their answer."""
+
+    __tablename__ = "meeting_invitees"
+    __table_args__ = (UniqueConstraint("meeting_id", "agency_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # Set when one person is invited; empty when the whole agency is.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    response: Mapped[str] = mapped_column(String(10), default=Response.PENDING.value)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The meeting involvement an individual case meeting gave the agency.
+    involvement_id: Mapped[int | None] = mapped_column(ForeignKey("involvements.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitees")
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="joined")
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+
+    @property
+    def response_label(self) -> str:
+        """Return the answer in Japanese."""
+        return Response(self.response).label
+
+
+class AgendaItem(db.Model):
+    """One ordered item of the agenda; a case item also holds what the meeting decided on the case."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (Index("ix_agenda_items_meeting_position", "meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    presenter: Mapped[str] = mapped_column(String(120), default="")
+    planned_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Triage of a ledger-built agenda: the mark, the reason codes found, and whether a person overrode it.
+    mark: Mapped[str] = mapped_column(String(10), default="")
+    reasons: Mapped[str] = mapped_column(String(300), default="")
+    mark_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    draft_policy: Mapped[str] = mapped_column(Text, default="")
+    # What the meeting records: notes (saved continuously, with a version), decision (援助方針).
+    notes: Mapped[str] = mapped_column(Text, default="")
+    notes_version: Mapped[int] = mapped_column(Integer, default=0)
+    decision: Mapped[str] = mapped_column(Text, default="")
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    closure_reason: Mapped[str] = mapped_column(String(30), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    written_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
+    case: Mapped[Case | None] = relationship(lazy="joined")
+    lead_agency: Mapped[Agency | None] = relationship(lazy="joined")
+    assignments: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="RoleAssignment.id"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        """Return the kind in Japanese."""
+        return ItemKind(self.kind).label
+
+    @property
+    def reason_codes(self) -> list[str]:
+        """Return the triage reason codes."""
+        return [r for r in self.reasons.split(",") if r]
+
+
+class RoleAssignment(db.Model):
+    """役割分担: an agency (and person) takes a task with a due date; a task on its home page afterwards."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (Index("ix_role_assignments_agency_done", "agency_id", "done_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    person: Mapped[str] = mapped_column(String(60), default="")
+    task: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    item: Mapped[AgendaItem] = relationship(back_populates="assignments")
+    meeting: Mapped[Meeting] = relationship()
+    case: Mapped[Case | None] = relationship()
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class MeetingChange(db.Model):
+    """One numbered change of a live meeting; a reconnecting page asks for the changes after its number."""
+
+    __tablename__ = "meeting_changes"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Ids of the agenda items the change touched (their content is rendered per reader on sending).
+    item_ids: Mapped[str] = mapped_column(String(2000), default="[]")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def touched(self) -> list[int]:
+        """Return the ids of the items the change touched."""
+        return json.loads(self.item_ids or "[]")
+
+
+class Presence(db.Model):
+    """One open live-room connection; who is present is read from here (works across processes)."""
+
+    __tablename__ = "meeting_presence"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attendance(db.Model):
+    """A person who joined the live meeting (出席者), kept for the minutes."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    first_joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
+    agency: Mapped[Agency] = relationship(lazy="joined")

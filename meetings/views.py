@@ -1,0 +1,233 @@
+"""Meeting pages: the list, scheduling, the agenda with its triage, answers, and the live room."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from cases import codes, policy
+from cases.models import Case, Status
+from meetings import access, live, payloads, services, tasks, triage
+from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm
+from meetings.models import LEDGER_TIERS, MeetingStatus, Tier
+from portal.extensions import db
+from portal.models import Council, User
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+
+def _user():
+    """Return the logged-in person."""
+    return current_user._get_current_object()
+
+
+def _councils(user) -> list[Council]:
+    """Return the councils whose meetings the person schedules."""
+    ids = policy.coordinated_council_ids(user)
+    return list(db.session.scalars(select(Council).where(Council.id.in_(ids)).order_by(Council.name)))
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List the meetings the person runs or is invited to."""
+    user = _user()
+    if not access.may_use_meetings(user):
+        abort(403)
+    meetings = services.visible_meetings(user)
+    answers = {m.id: access.invitation_of(user, m) for m in meetings}
+    return render_template(
+        "meetings/index.html", meetings=meetings, answers=answers, may_schedule=access.may_schedule(user)
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Schedule a meeting of any tier."""
+    user = _user()
+    councils = _councils(user)
+    policy.require(bool(councils))
+    council = councils[0]
+    form = MeetingForm()
+    cases = db.session.scalars(
+        select(Case)
+        .where(Case.council_id == council.id, Case.status != Status.CLOSED.value)
+        .order_by(Case.case_number)
+    ).all()
+    people = [u for a in council.members for u in a.people if u.active]
+    form.fill_choices(councils, cases, council.members, people)
+    if form.validate_on_submit():
+        try:
+            meeting = services.schedule_meeting(user, form.to_input())
+        except services.MeetingError as error:
+            for message in error.messages:
+                flash(message, "error")
+        else:
+            flash("会議を登録しました。", "info")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/new.html", form=form)
+
+
+@bp.route("/<int:meeting_id>")
+@login_required
+def detail(meeting_id: int):
+    """Show a meeting, its invitees and its agenda as the person may see it."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id)
+    reader = payloads.Reader(user, meeting)
+    item_form = ItemForm()
+    item_form.case_id.choices = [("", "（なし）")] + [
+        (c.id, f"ケース {c.case_number}") for c in services.active_cases(meeting)
+    ]
+    invite_form = InviteForm()
+    invite_form.agency_ids.choices = [(a.id, a.name) for a in meeting.council.members]
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        items=reader.items(meeting.items),
+        can_run=reader.can_run,
+        invitation=access.invitation_of(user, meeting),
+        item_form=item_form,
+        invite_form=invite_form,
+        mark_form=MarkForm(),
+        ledger_tier=Tier(meeting.tier) in LEDGER_TIERS,
+        attendance=live.attendance_of(meeting),
+    )
+
+
+def _back(meeting_id: int, anchor: str = ""):
+    """Redirect to the meeting page."""
+    return redirect(url_for("meetings.detail", meeting_id=meeting_id) + anchor)
+
+
+def _attempt(meeting_id: int, work, done: str):
+    """Run one service call, flash its outcome, and go back to the meeting page."""
+    try:
+        work()
+    except services.MeetingError as error:
+        db.session.rollback()
+        for message in error.messages:
+            flash(message, "error")
+    else:
+        flash(done, "info")
+    return _back(meeting_id, "#agenda")
+
+
+@bp.post("/<int:meeting_id>/respond")
+@login_required
+def respond(meeting_id: int):
+    """Answer an invitation (出席/欠席)."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id)
+    answer = request.form.get("response", "")
+    return _attempt(meeting_id, lambda: services.respond(user, meeting, answer), "出欠を登録しました。")
+
+
+@bp.post("/<int:meeting_id>/invite")
+@login_required
+def invite(meeting_id: int):
+    """Invite more agencies."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    form = InviteForm()
+    form.agency_ids.choices = [(a.id, a.name) for a in meeting.council.members]
+    form.validate_on_submit()
+    return _attempt(
+        meeting_id, lambda: services.invite(user, meeting, form.agency_ids.data or []), "招待しました。"
+    )
+
+
+@bp.post("/<int:meeting_id>/items")
+@login_required
+def add_item(meeting_id: int):
+    """Add an agenda item."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    form = ItemForm()
+    form.case_id.choices = [("", "")] + [(c.id, "") for c in services.active_cases(meeting)]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return _back(meeting_id, "#agenda")
+    return _attempt(
+        meeting_id, lambda: services.add_item(user, meeting, form.to_input()), "議題を追加しました。"
+    )
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/move")
+@login_required
+def move_item(meeting_id: int, item_id: int):
+    """Move an item up or down, or to a numbered position."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    current = next((i.position for i in meeting.items if i.id == item_id), 0)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""), 0)
+    target = request.form.get("position", type=int) or current + step
+    return _attempt(
+        meeting_id, lambda: services.move_item(user, meeting, item_id, target), "議題の順番を変えました。"
+    )
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/remove")
+@login_required
+def remove_item(meeting_id: int, item_id: int):
+    """Remove an item."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    return _attempt(meeting_id, lambda: services.remove_item(user, meeting, item_id), "議題を削除しました。")
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/mark")
+@login_required
+def mark_item(meeting_id: int, item_id: int):
+    """Override a case's mark and write its draft policy."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    form = MarkForm()
+    form.validate_on_submit()
+    work = lambda: services.set_mark(user, meeting, item_id, form.mark.data, form.draft_policy.data or "")  # noqa: E731
+    return _attempt(meeting_id, work, "区分と方針案を保存しました。")
+
+
+@bp.post("/<int:meeting_id>/build")
+@login_required
+def build_agenda(meeting_id: int):
+    """Build the agenda from the ledger (practitioner and progress meetings)."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    return _attempt(meeting_id, lambda: triage.build_agenda(user, meeting), "台帳から議題を作成しました。")
+
+
+@bp.route("/<int:meeting_id>/live")
+@login_required
+def live_room(meeting_id: int):
+    """Open the live room; the page follows the facilitator over the socket."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id)
+    reader = payloads.Reader(user, meeting)
+    state = payloads.full_state(reader, live.present_users(meeting.id))
+    members = meeting.council.members if reader.can_run else []
+    return render_template(
+        "meetings/live.html",
+        meeting=meeting,
+        state=state,
+        agencies=[{"id": a.id, "name": a.name} for a in members],
+        closure_reasons=list(codes.labels("closure_reason").items()) if reader.can_run else [],
+        live_status=MeetingStatus,
+    )
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@login_required
+def task_done(task_id: int):
+    """Mark one of the agency's tasks done."""
+    user: User = _user()
+    try:
+        tasks.mark_done(user, task_id)
+    except services.MeetingError as error:
+        for message in error.messages:
+            flash(message, "error")
+    else:
+        flash("役割を完了にしました。", "info")
+    return redirect(url_for("portal.home"))

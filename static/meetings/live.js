@@ -1,0 +1,283 @@
+/* The live meeting room. The server sends each page its own view (a case the agency may not see
+   arrives as its number and 非共有 only). Every change carries a number; on reconnect the page asks
+   for the changes after its last number. Text from the server is set with textContent only. */
+(function () {
+  "use strict";
+  var root = document.getElementById("meeting-room");
+  if (!root || typeof window.io !== "function") { return; }
+  var meetingId = Number(root.getAttribute("data-meeting"));
+  var config = JSON.parse(document.getElementById("meeting-config").textContent);
+  var items = {}, order = [], meeting = null, presence = [], canRun = false;
+  var offset = 0, lastNumber = 0;
+  var notes = { itemId: null, base: 0, dirty: false, timer: null, conflict: null };
+  var $ = function (id) { return document.getElementById(id); };
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function say(text) { $("room-message").textContent = text || ""; }
+
+  function setMeeting(m) {
+    meeting = m;
+    offset = m.server_now - Date.now();
+    lastNumber = m.change_number;
+    root.setAttribute("data-change-number", String(lastNumber));
+    root.setAttribute("data-status", m.status);
+    $("change-number").textContent = String(lastNumber);
+    $("meeting-status").textContent = m.status_label;
+  }
+
+  function applyState(s) {
+    items = {};
+    s.items.forEach(function (i) { items[i.id] = i; });
+    order = s.order;
+    canRun = !!s.can_run;
+    presence = s.presence || [];
+    setMeeting(s.meeting);
+    render();
+  }
+
+  function applyChange(c) {
+    if (c.meeting.change_number < lastNumber) { return; }
+    c.items.forEach(function (i) { items[i.id] = i; });
+    order = c.order;
+    setMeeting(c.meeting);
+    render();
+  }
+
+  function label(item) {
+    if (!item) { return "—"; }
+    if (item.hidden) { return item.number + ". " + item.label; }
+    var text = item.number + ". [" + item.kind_label + "] ";
+    if (item.case) { text += "ケース " + item.case.number + " " + item.case.children.join("、") + " "; }
+    return text + (item.title || "");
+  }
+
+  function renderAgenda() {
+    var list = $("agenda");
+    list.textContent = "";
+    order.forEach(function (id) {
+      var item = items[id];
+      if (!item) { return; }
+      var li = el("li", label(item), "agenda-item" + (item.hidden ? " hidden-item" : ""));
+      li.setAttribute("data-item", String(id));
+      if (!item.hidden && item.mark) { li.appendChild(el("span", " " + item.mark_label, "tag mark-" + item.mark)); }
+      if (!item.hidden && item.decided) { li.appendChild(el("span", " 決定済み", "tag")); }
+      if (meeting && meeting.current_item_id === id) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
+      if (canRun && meeting && meeting.status === "live") {
+        var go = el("button", "この議題へ", "link");
+        go.type = "button";
+        go.addEventListener("click", function () { send("move", { item_id: id }); });
+        li.appendChild(go);
+      }
+      list.appendChild(li);
+    });
+    var who = $("presence");
+    who.textContent = "";
+    presence.forEach(function (p) { who.appendChild(el("li", p.agency + " " + p.name)); });
+  }
+
+  function field(labelText, input) {
+    var wrap = el("label", labelText + " ");
+    wrap.appendChild(input);
+    return wrap;
+  }
+  function select(name, options, value) {
+    var s = el("select");
+    s.name = name;
+    s.appendChild(el("option", "（変更なし）")).value = "";
+    options.forEach(function (o) {
+      var opt = el("option", o[1]);
+      opt.value = String(o[0]);
+      if (String(value) === String(o[0])) { opt.selected = true; }
+      s.appendChild(opt);
+    });
+    return s;
+  }
+
+  function renderCurrent() {
+    var item = meeting && items[meeting.current_item_id];
+    $("current-title").textContent = label(item);
+    $("planned").textContent = item && !item.hidden ? String(item.planned_minutes) : "--";
+    var body = $("current-body");
+    if (!item || item.hidden) { body.textContent = ""; notes.itemId = null; return; }
+    if (notes.itemId !== item.id) {
+      body.textContent = "";
+      notes.itemId = item.id; notes.base = item.notes_version; notes.dirty = false; notes.conflict = null;
+      buildBody(body, item);
+    }
+    updateBody(item);
+  }
+
+  function buildBody(body, item) {
+    if (item.reasons && item.reasons.length) { body.appendChild(el("p", "協議の理由: " + item.reasons.join("、"), "reasons")); }
+    if (item.draft_policy) { body.appendChild(el("p", "方針案: " + item.draft_policy.replace(/<[^>]*>/g, ""))); }
+    body.appendChild(el("h3", "メモ"));
+    if (canRun) {
+      var area = el("textarea", null, "notes");
+      area.id = "notes";
+      area.setAttribute("aria-label", "メモ");
+      area.addEventListener("input", function () { notes.dirty = true; scheduleSave(); });
+      body.appendChild(area);
+      body.appendChild(el("div", null, "conflict-box")).id = "notes-conflict";
+    } else {
+      body.appendChild(el("div", null, "notes-view")).id = "notes-view";
+    }
+    body.appendChild(el("h3", "援助方針（決定）"));
+    body.appendChild(el("p", null, "decision")).id = "decision-view";
+    body.appendChild(el("h3", "役割分担"));
+    body.appendChild(el("ul", null, "assignments")).id = "assignments";
+    if (canRun && item.case) { body.appendChild(decisionForm(item)); }
+    if (canRun) { body.appendChild(assignForm(item)); }
+  }
+
+  function decisionForm(item) {
+    var form = el("form", null, "decision-form");
+    var text = el("textarea"); text.name = "decision"; text.rows = 3; text.value = item.decision || item.draft_policy.replace(/<[^>]*>/g, "");
+    var review = el("input"); review.type = "date"; review.name = "next_review_on"; review.value = item.next_review_on || "";
+    form.appendChild(field("援助方針", text));
+    form.appendChild(field("次回確認時期", review));
+    form.appendChild(field("主担当機関", select("lead_agency_id", config.agencies.map(function (a) { return [a.id, a.name]; }), item.lead_agency_id)));
+    form.appendChild(field("終結（理由）", select("closure_reason", config.closure_reasons, item.closure_reason)));
+    form.appendChild(el("button", "決定を記録")).type = "submit";
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      send("decision", { item_id: item.id, decision: text.value, next_review_on: review.value,
+        lead_agency_id: form.lead_agency_id.value, closure_reason: form.closure_reason.value });
+    });
+    return form;
+  }
+
+  function assignForm(item) {
+    var form = el("form", null, "assign-form");
+    var person = el("input"); person.name = "person";
+    var task = el("input"); task.name = "task";
+    var due = el("input"); due.type = "date"; due.name = "due_on";
+    form.appendChild(field("機関", select("agency_id", config.agencies.map(function (a) { return [a.id, a.name]; }), "")));
+    form.appendChild(field("担当者", person));
+    form.appendChild(field("役割", task));
+    form.appendChild(field("期限", due));
+    form.appendChild(el("button", "役割を追加")).type = "submit";
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      send("assign", { item_id: item.id, agency_id: form.agency_id.value, person: person.value, task: task.value, due_on: due.value },
+        function () { task.value = ""; person.value = ""; });
+    });
+    return form;
+  }
+
+  function updateBody(item) {
+    var area = $("notes");
+    if (area && !notes.dirty) { area.value = item.notes; notes.base = item.notes_version; }
+    if (area && notes.dirty && area.value === item.notes) { notes.base = item.notes_version; notes.dirty = false; }
+    var view = $("notes-view");
+    if (view) { view.textContent = item.notes; }
+    var decision = $("decision-view");
+    var lines = [];
+    if (item.decision) { lines.push(item.decision); }
+    if (item.next_review_label) { lines.push("次回確認: " + item.next_review_label); }
+    if (item.lead_agency) { lines.push("主担当機関: " + item.lead_agency); }
+    if (item.closure_label) { lines.push("終結: " + item.closure_label); }
+    decision.textContent = lines.join(" ／ ");
+    var list = $("assignments");
+    list.textContent = "";
+    item.assignments.forEach(function (a) {
+      var li = el("li", a.agency + (a.person ? "（" + a.person + "）" : "") + "：" + a.task + (a.due_label ? "　期限 " + a.due_label : ""));
+      if (canRun && meeting.status === "live") {
+        var remove = el("button", "取消", "link"); remove.type = "button";
+        remove.addEventListener("click", function () { send("unassign", { assignment_id: a.id }); });
+        li.appendChild(remove);
+      }
+      list.appendChild(li);
+    });
+  }
+
+  function scheduleSave() {
+    clearTimeout(notes.timer);
+    notes.timer = setTimeout(saveNotes, 700);
+  }
+  function saveNotes() {
+    var area = $("notes");
+    if (!area || notes.conflict) { return; }
+    var sent = area.value, sentBase = notes.base;
+    send("notes", { item_id: notes.itemId, notes: sent, version: sentBase }, function () {
+      if (area.value === sent) { notes.dirty = false; }
+      notes.base = Math.max(notes.base, sentBase + 1);
+    }, function (ack) {
+      if (ack.conflict) { showConflict(ack.conflict); }
+    });
+  }
+  function showConflict(c) {
+    notes.conflict = c;
+    var box = $("notes-conflict");
+    box.textContent = "";
+    box.className = "conflict";
+    box.appendChild(el("p", "他の人がこのメモを更新しました。あなたの入力は上書きされていません。最新の内容:"));
+    box.appendChild(el("pre", c.notes));
+    var take = el("button", "最新の内容に置き換える"); take.type = "button";
+    var keep = el("button", "自分の内容で保存する"); keep.type = "button";
+    take.addEventListener("click", function () { $("notes").value = c.notes; resolve(c, false); });
+    keep.addEventListener("click", function () { resolve(c, true); });
+    box.appendChild(take); box.appendChild(keep);
+  }
+  function resolve(c, save) {
+    notes.base = c.version; notes.conflict = null; notes.dirty = save;
+    var box = $("notes-conflict"); box.textContent = ""; box.className = "conflict-box";
+    if (save) { saveNotes(); }
+  }
+
+  function render() { renderAgenda(); renderCurrent(); tick(); }
+
+  function tick() {
+    var t = $("timer");
+    if (!meeting || !meeting.item_started_at || meeting.status !== "live") { t.textContent = "--:--"; return; }
+    var secs = Math.max(0, Math.floor((Date.now() + offset - meeting.item_started_at) / 1000));
+    var mm = Math.floor(secs / 60), ss = secs % 60;
+    t.textContent = (mm < 10 ? "0" : "") + mm + ":" + (ss < 10 ? "0" : "") + ss;
+    var item = items[meeting.current_item_id];
+    t.classList.toggle("over", !!(item && !item.hidden && secs > item.planned_minutes * 60));
+  }
+
+  var socket = window.io("/meetings", { transports: ["websocket", "polling"], withCredentials: true });
+  function send(event, data, ok, fail) {
+    data.meeting_id = meetingId;
+    socket.emit(event, data, function (ack) {
+      if (ack && ack.ok) { say(""); if (ok) { ok(ack); } }
+      else { say(((ack && ack.errors) || ["送信できませんでした。"]).join(" ")); if (fail && ack) { fail(ack); } }
+    });
+  }
+  socket.on("connect", function () {
+    $("connection").textContent = "接続済み";
+    root.setAttribute("data-connected", "yes");
+    socket.emit("join", { meeting_id: meetingId, last_number: lastNumber });
+  });
+  socket.on("disconnect", function () { $("connection").textContent = "再接続中…"; root.setAttribute("data-connected", "no"); });
+  socket.on("state", applyState);
+  socket.on("change", applyChange);
+  socket.on("presence", function (p) { presence = p.presence; renderAgenda(); });
+
+  function step(delta) {
+    var at = order.indexOf(meeting.current_item_id);
+    var target = order[Math.max(0, Math.min(order.length - 1, at + delta))];
+    if (target !== undefined && target !== meeting.current_item_id) { send("move", { item_id: target }); }
+  }
+  var tools = $("runner-tools");
+  if (tools) {
+    tools.addEventListener("click", function (e) {
+      var action = e.target.getAttribute && e.target.getAttribute("data-action");
+      if (action === "prev") { step(-1); }
+      else if (action === "next") { step(1); }
+      else if (action === "end") { if (window.confirm("会議を終了し、決定を台帳に反映します。よろしいですか。")) { send("end", {}); } }
+      else if (action) { send(action, {}); }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.altKey && e.key === "ArrowDown") { e.preventDefault(); step(1); }
+      if (e.altKey && e.key === "ArrowUp") { e.preventDefault(); step(-1); }
+    });
+  }
+  applyState(JSON.parse(document.getElementById("meeting-state").textContent));
+  setInterval(tick, 250);
+})();
