@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 FLASK   := FLASK_APP=wsgi.py $(VENV)/bin/flask
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test lint pytest setup browser db-check clean
+.PHONY: run test lint pytest setup browser office db-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -23,6 +23,15 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# The Word render check converts minutes to PDF with Debian's LibreOffice (no GUI), reads the text
+# with poppler's pdftotext and draws a page with pdftoppm; install them when missing.
+office:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	  echo "Installing LibreOffice Writer, Noto CJK fonts and poppler for the Word render tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk poppler-utils >/dev/null; \
+	fi
+
 ## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000
 run: $(STAMP)
 	$(FLASK) db upgrade
@@ -30,7 +39,7 @@ run: $(STAMP)
 	$(PY) wsgi.py
 
 ## Set everything up and run the whole suite: lint, then every test.
-test: $(STAMP) browser lint pytest
+test: $(STAMP) browser office lint pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
