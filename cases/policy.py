@@ -80,6 +80,29 @@ def visible_cases_clause(user: User, part: Part | None = None, today: date | Non
     return or_(*clauses)
 
 
+def household_cases_clause(user: User, part: Part, today: date | None = None):
+    """Return a WHERE clause on Case for the cases whose `part` this person sees for the whole household.
+
+    Household items (guardians, the household note) follow this rule, as CaseAccess.whole does:
+    a share scoped to one child does not reveal them, nor lets a search by their names find the case.
+    """
+    if not holds_case_role(user):
+        return false()
+    today = today or today_in_japan()
+    clauses = []
+    council_ids = coordinated_council_ids(user)
+    if council_ids:
+        clauses.append(Case.council_id.in_(council_ids))
+    clauses.append(
+        exists().where(
+            AccessGrant.case_id == Case.id,
+            AccessGrant.child_id.is_(None),
+            _user_grants_clause(user, today, part),
+        )
+    )
+    return or_(*clauses)
+
+
 def visible_children_clause(user: User, part: Part, today: date | None = None):
     """Return a WHERE clause on Child (correlated to Case) for the children whose `part` is visible."""
     if not holds_case_role(user):

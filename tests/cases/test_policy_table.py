@@ -308,6 +308,11 @@ def sql_cases(user, part) -> set[int]:
     return set(db.session.scalars(policy.visible_cases(user, part).with_only_columns(Case.id)))
 
 
+def sql_households(user, part) -> set[int]:
+    """Return the ids of the cases whose `part` the SQL clause shows the person for the whole household."""
+    return set(db.session.scalars(select(Case.id).where(policy.household_cases_clause(user, part))))
+
+
 def sql_children(user, part) -> set[int]:
     """Return the ids of the children whose `part` the SQL clause shows the person."""
     query = select(Child.id).join(Case, Case.id == Child.case_id)
@@ -329,6 +334,11 @@ def test_policy_table(town, who, status, haruto_sees, yui_sees):
     assert got_case == anything, "can_view for the household"
     assert got_sql == anything, "visible_cases(user, part) in SQL"
     assert (case.id in sql_cases(user, None)) == bool(anything), "visible_cases(user) at all"
+    # No row shares a part with each child separately: the household sees what both children do.
+    household = parts(haruto_sees) & parts(yui_sees)
+    got_household = {p for p in Part if policy.access_for(user, case).whole(p)}
+    assert got_household == household, "guardians and the household note"
+    assert {p for p in Part if case.id in sql_households(user, p)} == household, "household_cases_clause"
     for child in (haruto, yui):
         got_child = {p for p in Part if policy.can_view(user, case, p, child.id)}
         got_child_sql = {p for p in Part if child.id in sql_children(user, p)}
