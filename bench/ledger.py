@@ -31,7 +31,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from cases import policy  # noqa: E402
-from cases.bench_world import BENCH_PASSWORD, build_world  # noqa: E402
+from cases.bench_world import BENCH_PASSWORD, CHILD_GUIDANCE_CENTER, build_world  # noqa: E402
 from cases.ledger import PAGE_SIZE, LedgerFilters, LedgerPage, ledger_page  # noqa: E402
 from cases.models import AccessGrant, Case, GrantCause, Part, Status  # noqa: E402
 from portal import create_app  # noqa: E402
@@ -58,7 +58,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as work:
         if url.startswith("postgres"):
-            url, build = _prepare_postgres(url, args), "built"
+            url, build = _prepare_postgres(url, args)
         else:
             if url.startswith("sqlite:///"):
                 args.db = Path(url.removeprefix("sqlite:///"))
@@ -105,8 +105,8 @@ def _prepare_sqlite(args, work: Path) -> tuple[str, str]:
     return f"sqlite:///{copy}", f"{build} ({cache})"
 
 
-def _prepare_postgres(url: str, args) -> str:
-    """Wipe, migrate and fill the PostgreSQL test database; return its URL."""
+def _prepare_postgres(url: str, args) -> tuple[str, str]:
+    """Reuse the world of the same size in the PostgreSQL test database, or wipe, migrate and fill it."""
     url = url.replace("postgresql://", "postgresql+psycopg://", 1).replace(
         "postgres://", "postgresql+psycopg://"
     )
@@ -114,11 +114,18 @@ def _prepare_postgres(url: str, args) -> str:
         sys.exit("DATABASE_URL must name a database whose name contains 'test'; the benchmark wipes it.")
     engine = sa.create_engine(url)
     with engine.begin() as conn:
+        found = None
+        if sa.inspect(conn).has_table("cases"):
+            cases = conn.execute(sa.text("SELECT count(*) FROM cases")).scalar()
+            center = sa.text("SELECT count(*) FROM agencies WHERE name = :name")
+            found = (cases, conn.execute(center, {"name": CHILD_GUIDANCE_CENTER}).scalar())
+        if found == (args.cases, 1):
+            engine.dispose()
+            return url, "reused (a world of the same size was there)"
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
-    _build(url, args)
-    return url
+    return url, _build(url, args)
 
 
 def _build(url: str, args) -> str:

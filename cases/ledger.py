@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.models import User
 
 PAGE_SIZE = 50
+READ_LINKS_PER_INSERT = 1000
 NOT_SHARED = "（非共有）"
 
 SORTS = {
@@ -149,8 +150,11 @@ def _record_reads(action: str, user: User, case_ids: list[int], detail: dict) ->
     """Write the audit row for a listing or export and link it to each case shown."""
     entry = audit.record(action, actor=user, target_type="cases", detail=detail)
     db.session.flush()
-    if case_ids:
-        db.session.execute(insert(CaseRead), [{"audit_seq": entry.seq, "case_id": i} for i in case_ids])
+    # One multi-row INSERT per chunk rather than one statement per case (PostgreSQL runs each of an
+    # executemany on its own); chunks keep an export of every case under SQLite's parameter limit.
+    for start in range(0, len(case_ids), READ_LINKS_PER_INSERT):
+        chunk = case_ids[start : start + READ_LINKS_PER_INSERT]
+        db.session.execute(insert(CaseRead).values([{"audit_seq": entry.seq, "case_id": i} for i in chunk]))
 
 
 def ledger_page(user: User, filters: LedgerFilters) -> LedgerPage:
