@@ -23,7 +23,7 @@ MEETING_ACTION_LABELS = {
 
 def init_app(app) -> None:
     """Register the meetings blueprint, live namespace, menu link, home panel, demo data and labels."""
-    from meetings import access, demo, events, tasks, views
+    from meetings import access, demo, events, minutes_views, tasks, views  # noqa: F401 (minutes_views: routes on bp)
     from portal.audit import register_action_labels
     from portal.cli import register_demo_seeder
     from portal.home import NavItem, register_home_panel, register_nav_item

@@ -12,11 +12,22 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from meetings.models import ItemKind, Mark, Tier
 from meetings.services import JST, ItemInput, MeetingInput
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Return (value, label) pairs as choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def case_choices(cases) -> list[SelectChoice]:
+    """Return the cases to pick from, by number (never by a name), after a blank choice."""
+    return choices([("", "（なし）")] + [(c.id, f"ケース {c.case_number}") for c in cases])
 
 
 def _opt_int(value):
@@ -53,11 +64,11 @@ class MeetingForm(FlaskForm):
 
     def fill_choices(self, councils, cases, agencies, people) -> None:
         """Set the choices the person may pick from."""
-        self.council_id.choices = [(c.id, c.name) for c in councils]
-        self.tier.choices = [(t.value, t.name_in(councils[0]) if councils else t.value) for t in Tier]
-        self.case_id.choices = [("", "（なし）")] + [(c.id, f"ケース {c.case_number}") for c in cases]
-        self.agency_ids.choices = [(a.id, a.name) for a in agencies]
-        self.user_ids.choices = [(u.id, f"{u.agency.name} {u.name}") for u in people]
+        self.council_id.choices = choices((c.id, c.name) for c in councils)
+        self.tier.choices = choices((t.value, t.name_in(councils[0]) if councils else t.value) for t in Tier)
+        self.case_id.choices = case_choices(cases)
+        self.agency_ids.choices = choices((a.id, a.name) for a in agencies)
+        self.user_ids.choices = choices((u.id, f"{u.agency.name} {u.name}") for u in people)
 
     def to_input(self) -> MeetingInput:
         """Return the typed meeting."""
@@ -80,7 +91,7 @@ class MeetingForm(FlaskForm):
 class ItemForm(FlaskForm):
     """Adding an agenda item."""
 
-    kind = SelectField("種類", choices=[(k.value, k.label) for k in ItemKind])
+    kind = SelectField("種類", choices=choices((k.value, k.label) for k in ItemKind))
     title = StringField("議題", validators=[Length(max=200)])
     presenter = StringField("説明者", validators=[Length(max=120)])
     planned_minutes = IntegerField(
@@ -102,7 +113,7 @@ class ItemForm(FlaskForm):
 class MarkForm(FlaskForm):
     """Overriding a case's triage mark and writing its draft policy."""
 
-    mark = SelectField("区分", choices=[(m.value, m.label) for m in Mark])
+    mark = SelectField("区分", choices=choices((m.value, m.label) for m in Mark))
     draft_policy = TextAreaField("方針案（共有のみのケースは会議で一括承認）", validators=[Length(max=5000)])
 
 

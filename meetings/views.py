@@ -7,7 +7,7 @@ from sqlalchemy import select
 from cases import codes, policy
 from cases.models import Case, Status
 from meetings import access, live, payloads, services, tasks, triage
-from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm
+from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, case_choices, choices
 from meetings.models import LEDGER_TIERS, MeetingStatus, Tier
 from portal.extensions import db
 from portal.models import Council, User
@@ -76,11 +76,9 @@ def detail(meeting_id: int):
     meeting = access.get_meeting_or_404(user, meeting_id)
     reader = payloads.Reader(user, meeting)
     item_form = ItemForm()
-    item_form.case_id.choices = [("", "（なし）")] + [
-        (c.id, f"ケース {c.case_number}") for c in services.active_cases(meeting)
-    ]
+    item_form.case_id.choices = case_choices(services.active_cases(meeting))
     invite_form = InviteForm()
-    invite_form.agency_ids.choices = [(a.id, a.name) for a in meeting.council.members]
+    invite_form.agency_ids.choices = choices((a.id, a.name) for a in meeting.council.members)
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
@@ -130,7 +128,7 @@ def invite(meeting_id: int):
     user = _user()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = InviteForm()
-    form.agency_ids.choices = [(a.id, a.name) for a in meeting.council.members]
+    form.agency_ids.choices = choices((a.id, a.name) for a in meeting.council.members)
     form.validate_on_submit()
     return _attempt(
         meeting_id, lambda: services.invite(user, meeting, form.agency_ids.data or []), "招待しました。"
@@ -144,7 +142,7 @@ def add_item(meeting_id: int):
     user = _user()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = ItemForm()
-    form.case_id.choices = [("", "")] + [(c.id, "") for c in services.active_cases(meeting)]
+    form.case_id.choices = case_choices(services.active_cases(meeting))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:

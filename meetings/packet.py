@@ -1,0 +1,147 @@
+"""The practitioner meeting packet (会議資料) as Word: the agenda, and per case its ledger status,
+latest monthly reports, alerts and why it is to be discussed; the same per-recipient rule as the minutes.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from cases.models import Part
+from meetings import triage
+from meetings.minutes import minutes_of
+from meetings.minutes_word import COLLECT_LINE, NOT_SHARED, Copy, View
+from meetings.models import AgendaItem, Mark, Meeting
+from portal import wordfile
+from portal.dates import wareki, wareki_datetime
+from portal.extensions import db
+from portal.wordfile import Html
+from reports.access import visible_report_children
+from reports.models import Alert, Concern, MonthlyReport, MonthlyReportRow, ReportState
+
+ALERTS_SHOWN = 3
+
+
+def _latest_rows(case_ids: list[int]) -> dict[int, list]:
+    """Return, per case, each child's newest submitted monthly report row (one query)."""
+    rows = db.session.execute(
+        select(MonthlyReportRow, MonthlyReport)
+        .join(MonthlyReport, MonthlyReport.id == MonthlyReportRow.report_id)
+        .where(MonthlyReportRow.case_id.in_(case_ids), MonthlyReport.state != ReportState.DRAFT.value)
+        .order_by(MonthlyReportRow.child_id, MonthlyReport.period_end.desc())
+    ).all()
+    newest: dict[int, list] = defaultdict(list)
+    seen = set()
+    for row, report in rows:
+        if row.child_id not in seen:
+            seen.add(row.child_id)
+            newest[row.case_id].append((row, report))
+    return newest
+
+
+def _alerts(case_ids: list[int]) -> dict[int, list[Alert]]:
+    """Return, per case, its alerts newest first (one query)."""
+    found: dict[int, list[Alert]] = defaultdict(list)
+    query = select(Alert).where(Alert.case_id.in_(case_ids)).order_by(Alert.created_at.desc())
+    for alert in db.session.scalars(query):
+        found[alert.case_id].append(alert)
+    return found
+
+
+def build(meeting: Meeting, copy: Copy) -> bytes:
+    """Return the packet .docx as this copy may show it."""
+    items = meeting.items
+    case_ids = [i.case_id for i in items if i.case_id]
+    view = View(copy.viewer, set(case_ids))
+    shown = [c for c in case_ids if view.sees(c)]
+    children = [ch.id for i in items if i.case_id in shown for ch in i.case.children]
+    reportable = visible_report_children(copy.viewer, children)
+    rows, alerts = _latest_rows(shown), _alerts(shown)
+    minutes = minutes_of(meeting)
+    doc = wordfile.new_document(council_name=meeting.council.name, title=f"会議資料 {meeting}")
+    wordfile.add_heading(doc, "会議資料", 0)
+    wordfile.add_text(doc, copy.label, align="right", bold=True)
+    info = [
+        ["会議名", str(meeting)],
+        ["日時", wareki_datetime(meeting.starts_at)],
+        ["場所", meeting.place or "—"],
+    ]
+    if minutes is not None and minutes.collect_handouts:
+        info.append(["配付資料の回収", COLLECT_LINE])
+    wordfile.add_table(doc, info, widths_mm=[35, 135], header_column=True)
+    wordfile.add_heading(doc, "議題", 1)
+    agenda = [[str(i.position), *_agenda_row(i, view)] for i in items]
+    header = ["番号", "区分", "議題", "予定"]
+    wordfile.add_table(doc, agenda or [["—", "", "", ""]], header=header, widths_mm=[12, 25, 113, 20])
+    for item in items:
+        if item.case_id is None:
+            continue
+        if not view.sees(item.case_id):
+            wordfile.add_heading(doc, f"議題{item.position}　{NOT_SHARED}", 2)
+            continue
+        _case(doc, item, view, [r for r in rows[item.case_id] if r[0].child_id in reportable])
+        _alert_lines(doc, [a for a in alerts[item.case_id] if a.child_id in reportable])
+    return wordfile.to_bytes(doc)
+
+
+def _agenda_row(item: AgendaItem, view: View) -> list[str]:
+    """Return an agenda line: kind or mark, title (case number only), minutes."""
+    if not view.sees(item.case_id):
+        return ["", NOT_SHARED, ""]
+    kind = Mark(item.mark).label if item.mark else item.kind_label
+    title = f"ケース {item.case.case_number}" if item.case else item.title
+    return [kind, title, f"{item.planned_minutes}分"]
+
+
+def _case(doc, item: AgendaItem, view: View, latest: list) -> None:
+    """Write one case: ledger status, triage reasons and draft policy, and the latest reports."""
+    case = item.case
+    names = view.children(case.id, [{"id": c.id, "name": c.name} for c in case.children])
+    wordfile.add_heading(
+        doc, f"議題{item.position}　ケース {case.case_number}（{'、'.join(names) or '—'}）", 2
+    )
+    rows = [["区分", Mark(item.mark).label if item.mark else item.kind_label]]
+    reasons = "、".join(triage.reason_labels(item))
+    rows.append(["協議の理由", reasons or "—"])
+    if view.part(case.id, Part.LEDGER):
+        rows += [
+            ["状況", case.status_label],
+            ["リスク", case.risk_label],
+            ["主担当機関", case.lead_agency.name if case.lead_agency else "—"],
+            ["キーパーソン", case.key_person or "—"],
+            ["最終確認日", wareki(case.last_confirmed_on) or "—"],
+            ["次回確認時期", wareki(case.next_review_on) or "—"],
+            ["援助方針", Html(case.support_policy or "—")],
+        ]
+    else:
+        rows.append(["台帳の状況", "（台帳は共有されていません）"])
+    if item.draft_policy:
+        rows.append(["方針案", Html(item.draft_policy)])
+    wordfile.add_table(doc, rows, widths_mm=[35, 135], header_column=True)
+    if latest:
+        wordfile.add_heading(doc, "最新の定期報告", 3)
+        named = {c.id: c.name for c in case.children if c.name in names}
+        lines = [_report_line(row, report, named) for row, report in latest]
+        header = ["こども", "期間", "出席/欠席", "心配の度合い", "様子"]
+        wordfile.add_table(doc, lines, header=header, widths_mm=[28, 32, 25, 22, 63])
+
+
+def _report_line(row: MonthlyReportRow, report: MonthlyReport, named: dict[int, str]) -> list:
+    """Return one child's newest monthly report as a table row (named only where the copy may)."""
+    child = named.get(row.child_id, "—")
+    absent = (row.absent_notified or 0) + (row.absent_unnotified or 0)
+    attended = "—" if row.attended_days is None else f"{row.attended_days}日/{absent}日"
+    concern = Concern(row.concern).label if row.concern else ""
+    return [child, f"{report.year}年{report.month}月分", attended, concern, Html(row.condition or "—")]
+
+
+def _alert_lines(doc, alerts: list[Alert]) -> None:
+    """Write the newest alerts of the case's children this copy may see."""
+    if not alerts:
+        return
+    wordfile.add_heading(doc, "アラート", 3)
+    rows = []
+    for alert in alerts[:ALERTS_SHOWN]:
+        state = "確認済み" if alert.acknowledged_at else "未確認"
+        reasons = "、".join(r.label for r in alert.reason_list)
+        rows.append([wareki(alert.created_at), reasons, Html(alert.summary or "—"), state])
+    wordfile.add_table(doc, rows, header=["日付", "理由", "内容", "対応"], widths_mm=[35, 40, 75, 20])
