@@ -103,8 +103,13 @@
     $("current-title").textContent = label(item);
     $("planned").textContent = item && !item.hidden ? String(item.planned_minutes) : "--";
     var body = $("current-body");
-    if (!item || item.hidden) { body.textContent = ""; notes.itemId = null; return; }
+    if (!item || item.hidden) {
+      if (notes.timer && notes.dirty) { clearTimeout(notes.timer); notes.timer = null; saveNotes(); }
+      body.textContent = ""; notes.itemId = null; return;
+    }
     if (notes.itemId !== item.id) {
+      // Moving on saves what was typed for the previous item at once, not after the pause.
+      if (notes.timer && notes.dirty) { clearTimeout(notes.timer); notes.timer = null; saveNotes(); }
       body.textContent = "";
       notes.itemId = item.id; notes.base = item.notes_version; notes.dirty = false; notes.conflict = null;
       buildBody(body, item);
@@ -201,7 +206,8 @@
   }
   function saveNotes() {
     var area = $("notes");
-    if (!area || notes.conflict) { return; }
+    notes.timer = null;
+    if (!area || notes.conflict || notes.itemId === null) { return; }
     var sent = area.value, sentBase = notes.base;
     send("notes", { item_id: notes.itemId, notes: sent, version: sentBase }, function () {
       if (area.value === sent) { notes.dirty = false; }

@@ -1,0 +1,148 @@
+"""In three real browsers: the facilitator runs a meeting; the school and the 児童相談所 follow live.
+
+Moving on shows on the other pages within a second, the school never sees the case it may not see,
+and a page reloaded mid-meeting comes back to the same state.
+"""
+
+import re
+from datetime import date, datetime, time
+
+import pytest
+from playwright.sync_api import expect
+
+from cases import services as case_services
+from cases.services import CaseInput, ChildInput
+from meetings import services
+from meetings.models import ItemKind, Tier
+from portal.dates import today_in_japan
+from portal.extensions import db
+from portal.models import Role
+from tests.browser.conftest import browser, live_server, log_in, page  # noqa: F401 - browser fixtures
+from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
+
+pytestmark = pytest.mark.browser
+
+SECRET_CHILD = "川口 そら"
+
+
+def build_meeting(live) -> tuple[int, str, str]:
+    """Create みどり市, two cases and a practitioner meeting; return its id and both case numbers."""
+    with live.app.app_context():
+        council = CouncilFactory(name="みどり市要保護児童対策地域協議会", municipality="みどり市")
+        center = AgencyFactory(
+            name="みどり市こども家庭センター", kind=kind("こども家庭センター"), councils=[council]
+        )
+        school = AgencyFactory(name="みどり第一小学校", kind=kind("小学校"), councils=[council])
+        other = AgencyFactory(name="みどり第二小学校", kind=kind("小学校"), councils=[council])
+        cgc = AgencyFactory(name="県中央児童相談所", kind=kind("児童相談所"), councils=[council])
+        council.coordinating_agency = center
+        db.session.commit()
+        suzuki = UserFactory(
+            login_id="suzuki", name="鈴木", agency=center, roles=[Role.FACILITATOR, Role.COORDINATOR]
+        )
+        UserFactory(login_id="takahashi", name="高橋", agency=school)
+        UserFactory(login_id="ito", name="伊藤", agency=cgc, roles=[Role.CASEWORKER])
+        household = case_services.register_case(
+            suzuki,
+            CaseInput(
+                council_id=council.id,
+                category="protection",
+                received_on=date(2025, 6, 2),
+                abuse_types=["physical"],
+                children=[ChildInput("山本 はると", "", date(2016, 9, 1), "男", school.id, "3年2組")],
+            ),
+        )
+        hidden = case_services.register_case(
+            suzuki,
+            CaseInput(
+                council_id=council.id,
+                category="support",
+                received_on=date(2025, 5, 1),
+                children=[ChildInput(SECRET_CHILD, "", date(2015, 4, 3), "男", other.id, "4年1組")],
+            ),
+        )
+        meeting = services.schedule_meeting(
+            suzuki,
+            services.MeetingInput(
+                council_id=council.id,
+                tier=Tier.PRACTITIONER.value,
+                title="6月の実務者会議",
+                starts_at=datetime.combine(today_in_japan(), time(10), tzinfo=services.JST),
+                agency_ids=[school.id, cgc.id],
+            ),
+        )
+        for item in (
+            services.ItemInput(ItemKind.REPORT.value, "開会・新規登録の報告", "鈴木", 5),
+            services.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, household.id),
+            services.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, hidden.id),
+        ):
+            services.add_item(suzuki, meeting, item)
+        return meeting.id, household.case_number, hidden.case_number
+
+
+def open_as(browser, live, login_id: str, path: str):  # noqa: F811
+    """Log a person in on their own browser context and open the page."""
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live.url)
+    context.set_default_timeout(10_000)
+    other = context.new_page()
+    other.goto("/login")
+    other.get_by_label("ログインID", exact=True).fill(login_id)
+    other.get_by_label("パスワード", exact=True).fill(DEFAULT_PASSWORD)
+    other.get_by_role("button", name="ログイン", exact=True).click()
+    other.wait_for_load_state()
+    other.goto(path)
+    return context, other
+
+
+def test_participants_follow_the_facilitator_live(live_server, browser, page, log_in):  # noqa: F811
+    meeting_id, household_number, hidden_number = build_meeting(live_server)
+    room = f"/meetings/{meeting_id}/live"
+    log_in("suzuki")
+    page.goto(room)
+    school_context, school = open_as(browser, live_server, "takahashi", room)
+    cgc_context, cgc = open_as(browser, live_server, "ito", room)
+    try:
+        for each in (page, school, cgc):
+            expect(each.locator("#meeting-room")).to_have_attribute("data-connected", "yes")
+        expect(page.locator("#presence")).to_contain_text("高橋")
+        expect(page.locator("#presence")).to_contain_text("伊藤")
+        school.evaluate("window.notReloaded = true")
+
+        page.get_by_role("button", name="会議を開始").click()
+        for each in (school, cgc):
+            expect(each.locator("#current-title")).to_contain_text("開会・新規登録の報告", timeout=1000)
+            expect(each.locator("#meeting-status")).to_have_text("開催中", timeout=1000)
+
+        page.get_by_role("button", name="次の議題").click()
+        expect(school.locator("#current-title")).to_contain_text(
+            f"ケース {household_number} 山本 はると", timeout=1000
+        )
+        expect(cgc.locator("#current-title")).to_contain_text(household_number, timeout=1000)
+        page.locator("#notes").fill("家庭訪問の結果、父は面会に応じた。")
+        expect(school.locator("#notes-view")).to_have_text("家庭訪問の結果、父は面会に応じた。")
+        expect(school.locator("#timer")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+
+        page.keyboard.press("Alt+ArrowDown")
+        expect(page.locator("#current-title")).to_contain_text(SECRET_CHILD)
+        for each in (school, cgc):
+            expect(each.locator("#current-title")).to_have_text("3. 非共有", timeout=1000)
+        page.locator("#notes").fill(f"{SECRET_CHILD}は欠席が続く。")
+        expect(page.locator("#change-number")).to_have_text("5")
+        for each in (school, cgc):
+            expect(each.locator("#change-number")).to_have_text("5")
+            content = each.content()
+            assert SECRET_CHILD not in content and hidden_number not in content
+        assert school.evaluate("window.notReloaded") is True
+
+        # A page reloaded mid-meeting comes back to the same state.
+        page.get_by_role("button", name="前の議題").click()
+        expect(school.locator("#current-title")).to_contain_text(household_number, timeout=1000)
+        school.reload()
+        expect(school.locator("#meeting-room")).to_have_attribute("data-connected", "yes")
+        expect(school.locator("#current-title")).to_contain_text(f"ケース {household_number}")
+        expect(school.locator("#notes-view")).to_have_text("家庭訪問の結果、父は面会に応じた。")
+        expect(school.locator("#change-number")).to_have_text("6")
+        assert SECRET_CHILD not in school.content()
+    finally:
+        school_context.close()
+        cgc_context.close()
