@@ -125,7 +125,7 @@ def _query(user: User, filters: LedgerFilters):
         )
         guardian_match = and_(
             exists().where(Guardian.case_id == Case.id, Guardian.search_key.like(pattern, escape="\\")),
-            policy.visible_cases_clause(user, Part.BASIC, today),
+            policy.household_cases_clause(user, Part.BASIC, today),
         )
         number_match = Case.case_number.like(pattern, escape="\\")
         query = query.where(or_(child_match, guardian_match, number_match))
