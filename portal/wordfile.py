@@ -6,6 +6,7 @@ names the font outright. User text comes in as the portal's sanitized HTML subse
 real runs (bold, italic, breaks, lists); markup is never pasted into the document.
 """
 
+import copy
 import io
 import re
 from html.parser import HTMLParser
@@ -90,6 +91,7 @@ def new_document(
     _header(doc, council_name, confidential, font)
     _footer(doc, font)
     doc._portal_font = font
+    doc.part._portal_font = font
     return doc
 
 
@@ -148,14 +150,43 @@ def add_field(paragraph, instruction: str, *, font: str = DEFAULT_FONT) -> None:
 
 def _font_of(container) -> str:
     """Return the font of the document a paragraph container belongs to."""
-    document = getattr(getattr(container, "part", None), "document", None)
-    return getattr(document, "_portal_font", DEFAULT_FONT)
+    # The font sits on the document part: python-docx makes a new Document object on each access.
+    return getattr(getattr(container, "part", None), "_portal_font", DEFAULT_FONT)
+
+
+_RUN_PROPERTIES: dict[str, object] = {}
+
+
+def _run_properties(font: str):
+    """Return a fresh w:rPr naming `font` (built once per font, then copied: far cheaper per run)."""
+    if font not in _RUN_PROPERTIES:
+        rpr = OxmlElement("w:rPr")
+        set_fonts(rpr, font)
+        _RUN_PROPERTIES[font] = rpr
+    return copy.deepcopy(_RUN_PROPERTIES[font])
+
+
+def add_paragraph(container, style: str | None = None):
+    """Add a paragraph, looking its style's id up once per document.
+
+    python-docx scans every style of the document on each lookup by name, which dominates the
+    time of long documents; the id is cached on the document part.
+    """
+    paragraph = container.add_paragraph()
+    if style:
+        part = paragraph.part
+        ids = part.__dict__.setdefault("_portal_style_ids", {})
+        if style not in ids:
+            ids[style] = part.styles[style].style_id
+        paragraph._p.get_or_add_pPr().style = ids[style]
+    return paragraph
 
 
 def add_run(paragraph, text: str, *, font: str | None = None, bold=False, italic=False, size_pt=None):
     """Add a run with explicit Latin and East Asian fonts."""
     run = paragraph.add_run(text)
-    set_fonts(run._element, font or _font_of(paragraph))
+    # A new run has no properties yet, so they go first, where the schema wants them.
+    run._element.insert(0, _run_properties(font or _font_of(paragraph)))
     if bold:
         run.bold = True
     if italic:
@@ -167,7 +198,7 @@ def add_run(paragraph, text: str, *, font: str | None = None, bold=False, italic
 
 def add_text(container, text: str, *, style: str | None = None, bold=False, size_pt=None, align=None):
     """Add a paragraph of plain text; its line breaks become breaks, never markup."""
-    paragraph = container.add_paragraph(style=style)
+    paragraph = add_paragraph(container, style)
     _add_lines(paragraph, text or "", bold=bold, size_pt=size_pt)
     if align == "center":
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -188,7 +219,7 @@ def _add_lines(paragraph, text: str, *, bold=False, italic=False, size_pt=None) 
 
 def add_heading(doc, text: str, level: int = 1):
     """Add a heading (Title for level 0) in the document's heading font."""
-    paragraph = doc.add_paragraph(style="Title" if level == 0 else f"Heading {level}")
+    paragraph = add_paragraph(doc, "Title" if level == 0 else f"Heading {level}")
     add_run(paragraph, text, font=HEADING_FONT)
     return paragraph
 
@@ -262,7 +293,7 @@ class _RichText(HTMLParser):
 
     def _paragraph(self, style: str | None = None):
         """Start a new paragraph."""
-        self.current = self.container.add_paragraph(style=style)
+        self.current = add_paragraph(self.container, style)
         self.paragraphs.append(self.current)
         return self.current
 

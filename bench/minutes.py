@@ -1,0 +1,164 @@
+"""Time the Word export of a 30-case practitioner meeting's minutes (and its packet).
+
+Usage: .venv/bin/python bench/minutes.py [--cases 30] [--rounds 15]
+
+SQLite in a temp dir by default; with DATABASE_URL naming a PostgreSQL database whose name
+contains "test", that database is wiped and migrated. The meeting is held through the services
+(agenda from the ledger, notes, decisions and a role per case, end), its minutes drafted, then the
+coordinator's complete copy and a school's numbered copy (most items 非共有) are built each round.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from cases import services as case_services  # noqa: E402
+from cases.services import CaseInput, ChildInput, GuardianInput  # noqa: E402
+from meetings import live, minutes, minutes_word, packet, services, triage  # noqa: E402
+from meetings.models import Tier  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.dates import today_in_japan  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import Agency, AgencyKind, Council, Role, User, UserRole  # noqa: E402
+from portal.passwords import hash_password  # noqa: E402
+
+TARGET_MEDIAN_MS = 2000  # a download of a 30-case meeting's minutes should come within two seconds
+
+
+def _agency(name: str, kind: str, council: Council) -> Agency:
+    """Add a member agency of a seeded kind."""
+    found = db.session.scalar(sa.select(AgencyKind).where(AgencyKind.name == kind))
+    agency = Agency(name=name, kind=found, councils=[council])
+    db.session.add(agency)
+    return agency
+
+
+def _person(login_id: str, agency: Agency, role: Role) -> User:
+    """Add a person."""
+    user = User(login_id=login_id, name=login_id, agency=agency, password_hash=hash_password("Bench-Pw-2025"))
+    user.role_rows = [UserRole(role=role.value)]
+    db.session.add(user)
+    return user
+
+
+def build(cases: int):
+    """Register `cases` households, hold a practitioner meeting on them, and draft its minutes."""
+    council = Council(name="ベンチ市要保護児童対策地域協議会", municipality="ベンチ市")
+    db.session.add(council)
+    center = _agency("ベンチ市こども家庭センター", "こども家庭センター", council)
+    schools = [_agency(f"ベンチ第{n}小学校", "小学校", council) for n in range(1, 4)]
+    cgc = _agency("ベンチ児童相談所", "児童相談所", council)
+    db.session.flush()
+    council.coordinating_agency = center
+    boss = _person("bench-coordinator", center, Role.COORDINATOR)
+    db.session.commit()
+    for n in range(cases):
+        school = schools[n % len(schools)]
+        case_services.register_case(
+            boss,
+            CaseInput(
+                council_id=council.id,
+                category="protection",
+                received_on=date(2025, 4, 1),
+                abuse_types=["neglect"],
+                risk_level=1 + n % 3,
+                key_person="母",
+                support_policy=f"<p>見守りを続ける（{n}）</p>",
+                children=[ChildInput(f"ベンチ 太郎{n}", "", date(2015, 5, 5), "男", school.id, "4年")],
+                guardians=[GuardianInput("mother", f"ベンチ 花子{n}")],
+            ),
+        )
+    starts = datetime.combine(today_in_japan(), datetime.min.time(), tzinfo=services.JST) + timedelta(
+        hours=10
+    )
+    meeting = services.schedule_meeting(
+        boss,
+        services.MeetingInput(
+            council.id,
+            Tier.PRACTITIONER.value,
+            "定例",
+            starts,
+            150,
+            "会議室",
+            agency_ids=[s.id for s in schools] + [cgc.id],
+        ),
+    )
+    triage.build_agenda(boss, meeting)
+    live.start(boss, meeting)
+    for item in meeting.items:
+        live.save_notes(boss, meeting, item.id, "<p>出席は安定。<b>家庭訪問</b>で様子を確認した。</p>" * 3, 0)
+        live.record(boss, meeting, item.id, live.Decision("<p>見守りを継続し、月1回家庭訪問する。</p>"))
+        live.assign(boss, meeting, item.id, schools[0].id, "担任", "毎朝の登校確認", None)
+    for school in schools:
+        services.respond(_person(f"bench-{school.id}", school, Role.AGENCY_MEMBER), meeting, "attending")
+    live.end(boss, meeting)
+    minutes.set_collect_handouts(boss, meeting, True)
+    return boss, meeting, minutes.draft(boss, meeting), schools[0]
+
+
+def _time(work, rounds: int) -> list[float]:
+    """Return the milliseconds each round of `work` took."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> None:
+    """Build the meeting, time the exports, print the medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="portal-bench-minutes-") as work:
+        if url.startswith("postgres"):
+            if "test" not in url.rsplit("/", 1)[-1]:
+                raise SystemExit("DATABASE_URL must name a database whose name contains 'test'")
+            url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+            engine = sa.create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+            engine.dispose()
+        else:
+            url = f"sqlite:///{work}/bench.db"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+        with app.app_context():
+            upgrade()
+            boss, meeting, version, school = build(args.cases)
+            complete = minutes_word.copy_for(boss, meeting, None, True)
+            numbered = minutes_word.copy_for(boss, meeting, school.id, True)
+            size = len(minutes_word.build(version, complete))
+            kind = url.split(":", 1)[0]
+            print(f"database: {kind}  {len(version.sections)} items, complete copy {size // 1024} KiB")
+            for label, job in (
+                ("minutes, complete copy", lambda: minutes_word.build(version, complete)),
+                ("minutes, a school's numbered copy", lambda: minutes_word.build(version, numbered)),
+                (
+                    "packet, complete copy",
+                    lambda: packet.build(meeting, minutes_word.copy_for(boss, meeting, None, False)),
+                ),
+            ):
+                times = _time(job, args.rounds)
+                median = statistics.median(times)
+                verdict = "ok" if median <= TARGET_MEDIAN_MS else "SLOW"
+                print(f"  {label}: median {median:.0f} ms  max {max(times):.0f} ms", end="  ")
+                print(f"({args.rounds} rounds; target <= {TARGET_MEDIAN_MS} ms: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
