@@ -1,6 +1,7 @@
 """The case-note text (経過記録) written for a report, an immediate report or an acknowledged alert.
 
-Free text in these bodies was cleaned when it was stored; add_note cleans the whole body again.
+Free text in these bodies was cleaned when it was stored; cases cleans the whole body again when
+it writes the note.
 """
 
 from portal.dates import wareki

@@ -1,9 +1,10 @@
 """Monthly report operations: open, save a draft, submit (or correct) every row at once.
 
 Each operation owns its transaction and writes its audit row in it. A submission writes, in the
-same transaction, a snapshot of the version, a case note per changed row (through cases' own
-add_note), each child's ledger fields (last report, consecutive absences) and the alerts the rows
-raise. Free text passes the one sanitizer. Nothing here reads the request or emits.
+same transaction, a snapshot of the version, a case note per changed row (through cases'
+add_notes_in_tx, which checks access once per case), each child's ledger fields (last report,
+consecutive absences) and the alerts the rows raise. Free text passes the one sanitizer. Nothing
+here reads the request or emits.
 """
 
 import json
@@ -235,19 +236,24 @@ def _submit(
     )
     today = today_in_japan()
     rows = {row.child_id: row for row in report.rows}
+    source = f"monthly_report:{report.id}:{report.version}"
+    case_services.add_notes_in_tx(
+        user,
+        [
+            case_services.NoteInput(
+                case_id=children[child_id].case_id,
+                occurred_on=today,
+                kind="report",
+                body=monthly_note_body(period, rows[child_id], report.version),
+                child_id=child_id,
+                source=source,
+            )
+            for child_id in changed
+        ],
+    )
     raised = []
     for child_id in changed:
         child, row = children[child_id], rows[child_id]
-        case_services.add_note(
-            user,
-            child.case,
-            occurred_on=today,
-            kind="report",
-            body=monthly_note_body(period, row, report.version),
-            child_id=child.id,
-            source=f"monthly_report:{report.id}:{report.version}",
-            commit=False,
-        )
         child.last_reported_on = today
         child.consecutive_absent_days = row.consecutive_absent_days or 0
         alert = alerts.alert_for_row_in_tx(user, report, row, before.get(child_id))
