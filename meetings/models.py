@@ -103,9 +103,10 @@ class Meeting(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=MeetingStatus.SCHEDULED.value)
     # The last change number given out; each live change takes the next one.
     change_number: Mapped[int] = mapped_column(Integer, default=0)
-    current_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_items.id", use_alter=True, ondelete="SET NULL")
-    )
+    # The item under discussion. Deliberately no foreign key: agenda_items already points here, and a
+    # cycle between the two tables breaks ordering them (deletes, resets). Items can be removed only
+    # before the meeting starts, while this is empty.
+    current_item_id: Mapped[int | None] = mapped_column(Integer)
     item_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
