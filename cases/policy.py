@@ -17,6 +17,7 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from cases.models import AccessGrant, Case, CaseNote, Child, GrantCause, Part, Status
@@ -48,20 +49,20 @@ def coordinated_council_ids(user: User) -> set[int]:
     )
 
 
-def grant_active_clause(today: date) -> ColumnElement[bool]:
-    """Return the SQL rule for a grant that is in force today (joined to its case)."""
+def grant_active_clause(today: date, case=Case) -> ColumnElement[bool]:
+    """Return the SQL rule for a grant that is in force today (joined to its case, or an alias of it)."""
     return and_(
         AccessGrant.revoked_at.is_(None),
         AccessGrant.valid_from <= today,
         or_(AccessGrant.valid_until.is_(None), AccessGrant.valid_until >= today),
         # The statutory basis covers registered cases only (not intake, not closed).
-        or_(AccessGrant.cause != GrantCause.STATUTORY.value, Case.status == Status.REGISTERED.value),
+        or_(AccessGrant.cause != GrantCause.STATUTORY.value, case.status == Status.REGISTERED.value),
     )
 
 
-def _user_grants_clause(user: User, today: date, part: Part | None) -> ColumnElement[bool]:
+def _user_grants_clause(user: User, today: date, part: Part | None, case=Case) -> ColumnElement[bool]:
     """Return the SQL rule for a grant that gives this person's agency access (to `part`)."""
-    clause = and_(AccessGrant.agency_id == user.agency_id, grant_active_clause(today))
+    clause = and_(AccessGrant.agency_id == user.agency_id, grant_active_clause(today, case))
     if part is not None:
         clause = and_(clause, AccessGrant.parts.op("&")(part.bit) != 0)
     return clause
@@ -72,12 +73,21 @@ def visible_cases_clause(user: User, part: Part | None = None, today: date | Non
     if not holds_case_role(user):
         return false()
     today = today or today_in_japan()
-    clauses = []
     council_ids = coordinated_council_ids(user)
-    if council_ids:
-        clauses.append(Case.council_id.in_(council_ids))
-    clauses.append(exists().where(AccessGrant.case_id == Case.id, _user_grants_clause(user, today, part)))
-    return or_(*clauses)
+    if not council_ids:
+        # Only grants: the cases named by this agency's grants in force, as one uncorrelated
+        # IN (...) the database evaluates once (an EXISTS per case row is 40x slower here).
+        granted = aliased(Case)
+        return Case.id.in_(
+            select(AccessGrant.case_id)
+            .join(granted, granted.id == AccessGrant.case_id)
+            .where(_user_grants_clause(user, today, part, granted))
+        )
+    # Coordinators: their councils OR a grant (OR-ing two IN lists makes SQLite scan slowly).
+    return or_(
+        Case.council_id.in_(council_ids),
+        exists().where(AccessGrant.case_id == Case.id, _user_grants_clause(user, today, part)),
+    )
 
 
 def household_cases_clause(user: User, part: Part, today: date | None = None):
