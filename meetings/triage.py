@@ -13,6 +13,7 @@ from portal import audit
 from portal.extensions import db
 from portal.models import User
 from reports import access as report_access
+from reports.assessments import falling_scale_cases
 from reports.models import (
     ABSENCE_ALERT_DAYS,
     Alert,
@@ -33,6 +34,7 @@ REASON_LABELS = {
     "review_overdue": "確認時期の超過",
     "no_report": "2か月以上報告なし",
     "plan_overdue": "サポートプランの見直し期限超過",
+    "scale_down": "セーフティスケールの低下",
 }
 # Without an earlier meeting of the tier, changes of this many days are "new".
 DEFAULT_WINDOW_DAYS = 90
@@ -93,6 +95,8 @@ def find_reasons(meeting: Meeting, cases: list[Case]) -> dict[int, list[str]]:
         select(SupportPlan.case_id).where(SupportPlan.case_id.in_(ids), SupportPlan.next_review_on < day)
     ):
         found[case_id].add("plan_overdue")
+    for case_id in falling_scale_cases(ids, since):
+        found[case_id].add("scale_down")
     reporting = report_access.reporting_categories(meeting.council)
     for case in cases:
         if case.next_review_on is not None and case.next_review_on < day:

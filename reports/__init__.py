@@ -23,8 +23,9 @@ def init_app(app) -> None:
     from portal.audit import register_action_labels
     from portal.cli import register_demo_seeder
     from portal.home import NavItem, register_home_panel, register_nav_item
-    from reports import access, demo, panels, views
+    from reports import access, assessment_views, demo, panels, views
 
+    assessment_views.register()
     app.register_blueprint(views.bp)
     register_action_labels(REPORT_ACTION_LABELS)
     register_nav_item(NavItem("定期報告", "reports.monthly", access.may_report, order=20))
