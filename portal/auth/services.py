@@ -94,7 +94,13 @@ def authenticate(login_id: str, password: str) -> LoginResult:
 
 
 def record_logout(user: User, reason: str = "user") -> None:
-    """Audit the end of a session (by the user, or by the idle timeout)."""
+    """End a person's session: audit it and, on an explicit logout, invalidate the old cookie.
+
+    Rotating the session token means a copy of the old cookie (or a socket opened with it)
+    no longer counts as logged in.
+    """
+    if reason == "user":
+        user.rotate_session_token()
     audit.record("logout", actor=user, target=user, detail={"reason": reason})
     db.session.commit()
 

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portal import realtime
 from portal.auth import services
 from portal.auth.forms import LoginForm, PasswordChangeForm
 from portal.extensions import limiter
@@ -53,7 +54,9 @@ def login():
 @login_required
 def logout():
     """Log the current person out."""
-    services.record_logout(current_user._get_current_object())
+    user = current_user._get_current_object()
+    services.record_logout(user)
+    realtime.disconnect_user(user.id)
     logout_user()
     session.clear()
     flash("ログアウトしました。", "info")
@@ -69,6 +72,7 @@ def change_password():
         user = current_user._get_current_object()
         problems = services.change_password(user, form.current.data, form.new.data)
         if not problems:
+            realtime.disconnect_user(user.id)  # sockets opened with the old token
             login_user(user)  # the session token changed; keep this session, end the others
             flash("パスワードを変更しました。", "info")
             return redirect(url_for("portal.home"))

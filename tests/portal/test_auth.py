@@ -306,3 +306,20 @@ def test_no_remember_me_cookie_is_set(client, login):
 def test_logged_in_person_opening_login_goes_home(client, login):
     login(UserFactory())
     assert client.get("/login").headers["Location"] == "/"
+
+
+def test_a_copy_of_the_cookie_is_useless_after_logout(app, client, login):
+    """Logging out ends the session everywhere it was copied, not only in this browser."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(roles=["coordinator"])
+    login(user)
+    copy = app.test_client()
+    cookie = client.get_cookie("portal_session")
+    assert cookie is not None
+    copy.set_cookie("portal_session", cookie.value)
+    assert copy.get("/").status_code == 200
+    client.submit("/logout")
+    response = copy.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
