@@ -8,7 +8,7 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -33,3 +33,17 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 socketio = SocketIO()
+
+
+@event.listens_for(Engine, "connect")
+def _tune_connection(dbapi_connection, _record) -> None:
+    """Make SQLite enforce foreign keys and write ahead (WAL: cheaper commits, readers never wait)."""
+    if not type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
