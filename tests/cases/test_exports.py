@@ -114,3 +114,17 @@ def test_a_bad_filter_in_the_export_link_is_ignored_not_an_error(town, browser):
     response = browser(town.coordinator).get("/cases/export.csv?risk=high&page=zz")
     assert response.status_code == 200
     assert len(csv_rows(response)) == 2
+
+
+def test_the_latest_school_report_shows_in_the_ledger_and_its_exports(town, browser):
+    """The monthly report's last date and absence run reach the ledger the meeting is prepared from."""
+    reported = today_in_japan()
+    town.haruto.last_reported_on = reported
+    town.haruto.consecutive_absent_days = 8
+    db.session.commit()
+    coordinator = browser(town.coordinator)
+    page = coordinator.get("/cases/").get_data(as_text=True)
+    assert "連続欠席 8日" in page and 'class="tag danger"' in page
+    record = dict(zip(*csv_rows(coordinator.get("/cases/export.csv"))[:2], strict=True))
+    assert record["連続欠席日数"] == "8"
+    assert record["最終報告日"].startswith("令和")
