@@ -17,7 +17,6 @@ from meetings.models import ItemKind, Tier
 from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.models import Role
-from tests.browser.conftest import browser, live_server, log_in, page  # noqa: F401 - browser fixtures
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
 pytestmark = pytest.mark.browser
@@ -80,7 +79,7 @@ def build_meeting(live) -> tuple[int, str, str]:
         return meeting.id, household.case_number, hidden.case_number
 
 
-def open_as(browser, live, login_id: str, path: str):  # noqa: F811
+def open_as(browser, live, login_id: str, path: str):
     """Log a person in on their own browser context and open the page."""
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live.url)
     context.set_default_timeout(10_000)
@@ -94,7 +93,7 @@ def open_as(browser, live, login_id: str, path: str):  # noqa: F811
     return context, other
 
 
-def test_participants_follow_the_facilitator_live(live_server, browser, page, log_in):  # noqa: F811
+def test_participants_follow_the_facilitator_live(live_server, browser, page, log_in):
     meeting_id, household_number, hidden_number = build_meeting(live_server)
     room = f"/meetings/{meeting_id}/live"
     log_in("suzuki")

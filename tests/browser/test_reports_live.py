@@ -9,7 +9,6 @@ from cases import services
 from cases.services import CaseInput, ChildInput
 from portal.extensions import db
 from portal.models import Role
-from tests.browser.conftest import browser, live_server, log_in, page  # noqa: F401 - browser fixtures
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
 pytestmark = pytest.mark.browser
@@ -41,7 +40,7 @@ def build_town(live) -> None:
         )
 
 
-def test_school_submits_and_coordinator_sees_the_alert_live(live_server, browser, page, log_in):  # noqa: F811
+def test_school_submits_and_coordinator_sees_the_alert_live(live_server, browser, page, log_in):
     build_town(live_server)
     log_in("sato")
     page.goto("/reports/alerts")
