@@ -176,6 +176,26 @@ def check_document(data: bytes | None, filename: str) -> str:
     raise SharingError("同意書のファイルは PDF、PNG、JPEG のいずれかにしてください。")
 
 
+def _store_consent_grants(user: User, consent: Consent, agencies: list[Agency], child_id: int | None = None):
+    """Add a consent and one grant per named agency for its parts and period (caller commits)."""
+    db.session.add(consent)
+    db.session.flush()
+    for agency in agencies:
+        db.session.add(
+            AccessGrant(
+                case_id=consent.case_id,
+                agency_id=agency.id,
+                cause=GrantCause.CONSENT.value,
+                parts=consent.parts,
+                child_id=child_id,
+                valid_from=consent.given_on,
+                valid_until=consent.valid_until,
+                consent_id=consent.id,
+                granted_by_id=user.id,
+            )
+        )
+
+
 def record_consent(
     user: User,
     case: Case,
@@ -224,21 +244,7 @@ def record_consent(
         document_name=document_name if document else "",
         document_type=media_type,
     )
-    db.session.add(consent)
-    db.session.flush()
-    for agency in agencies:
-        db.session.add(
-            AccessGrant(
-                case_id=case.id,
-                agency_id=agency.id,
-                cause=GrantCause.CONSENT.value,
-                parts=consent.parts,
-                valid_from=given_on,
-                valid_until=valid_until,
-                consent_id=consent.id,
-                granted_by_id=user.id,
-            )
-        )
+    _store_consent_grants(user, consent, agencies)
     audit.record(
         "case.consent_record",
         actor=user,
@@ -299,21 +305,7 @@ def record_plan_consent_in_tx(
         wording=clean_html(wording),
         recorded_by_id=user.id,
     )
-    db.session.add(consent)
-    db.session.flush()
-    for agency in agencies:
-        db.session.add(
-            AccessGrant(
-                case_id=case.id,
-                agency_id=agency.id,
-                cause=GrantCause.CONSENT.value,
-                parts=consent.parts,
-                child_id=child_id,
-                valid_from=given_on,
-                consent_id=consent.id,
-                granted_by_id=user.id,
-            )
-        )
+    _store_consent_grants(user, consent, agencies, child_id=child_id)
     audit.record(
         "case.consent_record",
         actor=user,
