@@ -169,6 +169,8 @@ class Case(db.Model):
     risk_level: Mapped[int] = mapped_column(Integer, default=2)
     lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     key_person: Mapped[str] = mapped_column(String(120), default="")
+    # The 部会 of the practitioner meeting that follows the case (one of the council's sections).
+    section: Mapped[str] = mapped_column(String(40), default="")
     support_policy: Mapped[str] = mapped_column(Text, default="")
     household_note: Mapped[str] = mapped_column(Text, default="")
     expected_delivery_on: Mapped[date | None] = mapped_column(Date)

@@ -152,6 +152,9 @@ class MinutesSection(db.Model):
     case_number: Mapped[str] = mapped_column(String(20), default="")
     # [{"id", "name"}]: the case's children, shown to each reader as the policy allows.
     children: Mapped[str] = mapped_column(Text, default="[]")
+    # [{"id", "number", "children": [{"id", "name"}]}]: the further cases the item took up; the
+    # section is shown only to readers who may see each of them.
+    linked: Mapped[str] = mapped_column(Text, default="[]")
     situation: Mapped[str] = mapped_column(Text, default="")
     discussion: Mapped[str] = mapped_column(Text, default="")
     policy: Mapped[str] = mapped_column(Text, default="")

@@ -4,7 +4,18 @@ import enum
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.models import Case
@@ -168,6 +179,16 @@ class Invitee(db.Model):
         return Response(self.response).label
 
 
+# Further cases an agenda item takes up beside its own (e.g. siblings registered as separate cases):
+# the item is shown only to those who may see every one of them, and its decision is written to each.
+agenda_item_cases = Table(
+    "agenda_item_cases",
+    db.metadata,
+    Column("item_id", ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class AgendaItem(db.Model):
     """One ordered item of the agenda; a case item also holds what the meeting decided on the case."""
 
@@ -200,6 +221,9 @@ class AgendaItem(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
     case: Mapped[Case | None] = relationship(lazy="joined")
     lead_agency: Mapped[Agency | None] = relationship(lazy="joined")
+    linked_cases: Mapped[list[Case]] = relationship(
+        secondary=agenda_item_cases, order_by=Case.case_number, lazy="selectin"
+    )
     assignments: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="RoleAssignment.id"
     )
@@ -208,6 +232,17 @@ class AgendaItem(db.Model):
     def kind_label(self) -> str:
         """Return the kind in Japanese."""
         return ItemKind(self.kind).label
+
+    @property
+    def cases(self) -> list[Case]:
+        """Return every case the item takes up: its own first, then the linked ones."""
+        own = [self.case] if self.case is not None else []
+        return own + [c for c in self.linked_cases if self.case is None or c.id != self.case.id]
+
+    @property
+    def case_ids(self) -> list[int]:
+        """Return the ids of every case the item takes up."""
+        return [c.id for c in self.cases]
 
     @property
     def reason_codes(self) -> list[str]:

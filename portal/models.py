@@ -108,6 +108,8 @@ class Council(db.Model):
     # Which registered cases the council's 児童相談所 joins by itself (共同管理台帳):
     # "abuse" = every case with an abuse type, "all" = every case, "none" = only when added.
     child_guidance_auto_join: Mapped[str] = mapped_column(String(10), default="abuse")
+    # The 部会 the practitioner meeting is split into (e.g. 乳幼児部会), one name a line; empty for none.
+    sections: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -117,6 +119,11 @@ class Council(db.Model):
     members: Mapped[list["Agency"]] = relationship(
         secondary=council_members, back_populates="councils", order_by="Agency.name"
     )
+
+    @property
+    def section_names(self) -> list[str]:
+        """Return the council's 部会 in their order."""
+        return [line.strip() for line in (self.sections or "").splitlines() if line.strip()]
 
     def __str__(self) -> str:
         return self.name
