@@ -30,6 +30,12 @@ def case_choices(cases) -> list[SelectChoice]:
     return choices([("", "（なし）")] + [(c.id, f"ケース {c.case_number}") for c in cases])
 
 
+def section_choices(councils) -> list[SelectChoice]:
+    """Return the 部会 of the councils to pick from, after a blank choice (the whole meeting)."""
+    names = dict.fromkeys(name for council in councils for name in council.section_names)
+    return choices([("", "（部会に分けない）")] + [(name, name) for name in names])
+
+
 def _opt_int(value):
     """Coerce a choice to int, or None when blank."""
     if value in ("", None):
@@ -50,7 +56,7 @@ class MeetingForm(FlaskForm):
     council_id = SelectField("協議会", coerce=int, validators=[InputRequired("協議会を選んでください。")])
     tier = SelectField("会議の種類", validators=[DataRequired("会議の種類を選んでください。")])
     title = StringField("会議名", validators=[DataRequired("会議名を入力してください。"), Length(max=120)])
-    section = StringField("部会（実務者会議を部会で開くとき）", validators=[Length(max=40)])
+    section = SelectField("部会（実務者会議を部会で開くとき）", validators=[Optional()])
     case_id = SelectField("対象ケース（個別ケース検討会議）", coerce=_opt_int, validators=[Optional()])
     day = DateField("開催日", validators=[DataRequired("開催日を入力してください。")])
     time = TimeField("開始時刻", validators=[DataRequired("開始時刻を入力してください。")])
@@ -67,6 +73,7 @@ class MeetingForm(FlaskForm):
         self.council_id.choices = choices((c.id, c.name) for c in councils)
         self.tier.choices = choices((t.value, t.name_in(councils[0]) if councils else t.value) for t in Tier)
         self.case_id.choices = case_choices(cases)
+        self.section.choices = section_choices(councils)
         self.agency_ids.choices = choices((a.id, a.name) for a in agencies)
         self.user_ids.choices = choices((u.id, f"{u.agency.name} {u.name}") for u in people)
 
@@ -97,7 +104,13 @@ class ItemForm(FlaskForm):
     planned_minutes = IntegerField(
         "予定時間（分）", default=10, validators=[NumberRange(1, 240, "1〜240分で入力してください。")]
     )
-    case_id = SelectField("関連ケース", coerce=_opt_int, validators=[Optional()])
+    case_id = SelectField("ケース", coerce=_opt_int, validators=[Optional()])
+    linked_case_ids = SelectMultipleField("あわせて扱うケース（きょうだい等、複数可）", coerce=int)
+
+    def fill_cases(self, cases) -> None:
+        """Set the cases the item may take up."""
+        self.case_id.choices = case_choices(cases)
+        self.linked_case_ids.choices = choices((c.id, f"ケース {c.case_number}") for c in cases)
 
     def to_input(self) -> ItemInput:
         """Return the typed item."""
@@ -107,6 +120,7 @@ class ItemForm(FlaskForm):
             presenter=self.presenter.data or "",
             planned_minutes=self.planned_minutes.data or 5,
             case_id=self.case_id.data,
+            linked_case_ids=list(self.linked_case_ids.data or []),
         )
 
 

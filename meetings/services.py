@@ -13,7 +13,7 @@ from meetings.models import AgendaItem, Invitee, ItemKind, Mark, Meeting, Meetin
 from portal import audit
 from portal.dates import today_in_japan
 from portal.extensions import db
-from portal.models import User
+from portal.models import Council, User
 from portal.sanitize import clean_html
 from portal.types import utcnow
 
@@ -56,6 +56,12 @@ def _check(user: User, data: MeetingInput) -> Case | None:
         problems.append("会議名を入力してください。")
     if data.online_url and not data.online_url.startswith("https://"):
         problems.append("オンライン会議のリンクは https:// で始まるものを入力してください。")
+    council = db.session.get(Council, data.council_id)
+    if data.section.strip():
+        if data.tier not in {Tier.PRACTITIONER, Tier.PROGRESS}:
+            problems.append("部会は実務者会議・進行管理会議でだけ選べます。")
+        elif council is None or data.section.strip() not in council.section_names:
+            problems.append("部会はこの協議会の設定にあるものを選んでください。")
     case = None
     if data.tier == Tier.INDIVIDUAL:
         case = db.session.get(Case, data.case_id) if data.case_id else None
@@ -189,6 +195,7 @@ class ItemInput:
     presenter: str = ""
     planned_minutes: int = 5
     case_id: int | None = None
+    linked_case_ids: list[int] = field(default_factory=list)
 
 
 def add_item(user: User, meeting: Meeting, data: ItemInput) -> AgendaItem:
@@ -204,7 +211,8 @@ def add_item(user: User, meeting: Meeting, data: ItemInput) -> AgendaItem:
     case = db.session.get(Case, data.case_id) if data.case_id else None
     if data.case_id and (case is None or case.council_id != meeting.council_id):
         problems.append("ケースはこの協議会のものを選んでください。")
-    if meeting.tier == Tier.REPRESENTATIVE and case is not None:
+    linked = _linked_cases(meeting, case, data.linked_case_ids, problems)
+    if meeting.tier == Tier.REPRESENTATIVE and (case is not None or linked):
         problems.append("代表者会議ではケースを扱いません。")
     if problems:
         raise MeetingError(*problems)
@@ -214,6 +222,7 @@ def add_item(user: User, meeting: Meeting, data: ItemInput) -> AgendaItem:
         presenter=data.presenter.strip(),
         planned_minutes=data.planned_minutes,
         case_id=case.id if case else None,
+        linked_cases=linked,
         position=len(meeting.items) + 1,
     )
     meeting.items.append(item)
@@ -221,6 +230,22 @@ def add_item(user: User, meeting: Meeting, data: ItemInput) -> AgendaItem:
     audit.record("meeting.agenda", actor=user, target=meeting, detail={"added": item.id})
     db.session.commit()
     return item
+
+
+def _linked_cases(meeting: Meeting, case: Case | None, ids: list[int], problems: list[str]) -> list[Case]:
+    """Return the further cases an item takes up, checked: of this council, and only beside a case."""
+    wanted = sorted(set(ids) - ({case.id} if case else set()))
+    if not wanted:
+        return []
+    if case is None:
+        problems.append("あわせて扱うケースを選ぶときは、まずケースを選んでください。")
+        return []
+    found = list(
+        db.session.scalars(select(Case).where(Case.id.in_(wanted), Case.council_id == meeting.council_id))
+    )
+    if len(found) != len(wanted):
+        problems.append("あわせて扱うケースはこの協議会のものを選んでください。")
+    return sorted(found, key=lambda c: c.case_number)
 
 
 def _require_editable(user: User, meeting: Meeting) -> None:

@@ -1,13 +1,13 @@
 """Meeting pages: the list, scheduling, the agenda with its triage, answers, and the live room."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from cases import codes, policy
 from cases.models import Case, Status
 from meetings import access, live, payloads, services, tasks, triage
-from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, case_choices, choices
+from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, choices
 from meetings.models import LEDGER_TIERS, MeetingStatus, Tier
 from portal.extensions import db
 from portal.models import Council, User
@@ -76,7 +76,7 @@ def detail(meeting_id: int):
     meeting = access.get_meeting_or_404(user, meeting_id)
     reader = payloads.Reader(user, meeting)
     item_form = ItemForm()
-    item_form.case_id.choices = case_choices(services.active_cases(meeting))
+    item_form.fill_cases(services.active_cases(meeting))
     invite_form = InviteForm()
     invite_form.agency_ids.choices = choices((a.id, a.name) for a in meeting.council.members)
     return render_template(
@@ -142,7 +142,7 @@ def add_item(meeting_id: int):
     user = _user()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = ItemForm()
-    form.case_id.choices = case_choices(services.active_cases(meeting))
+    form.fill_cases(services.active_cases(meeting))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -165,6 +165,27 @@ def move_item(meeting_id: int, item_id: int):
     return _attempt(
         meeting_id, lambda: services.move_item(user, meeting, item_id, target), "議題の順番を変えました。"
     )
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/place")
+@login_required
+def place_item(meeting_id: int, item_id: int):
+    """Move an item to a numbered position for the page's drag and drop; answer the order as JSON."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    if item_id not in {i.id for i in meeting.items}:
+        abort(404)
+    count = len(meeting.items)
+    position = request.form.get("position", type=int)
+    try:
+        # The service clamps a position; a dropped item names one that exists, so refuse any other.
+        if position is None or not 1 <= position <= count:
+            raise services.MeetingError(f"移動先は1〜{count}番で指定してください。")
+        order = services.move_item(user, meeting, item_id, position)
+    except services.MeetingError as error:
+        db.session.rollback()
+        return jsonify(ok=False, errors=error.messages, order=[i.id for i in meeting.items]), 400
+    return jsonify(ok=True, order=order, message="議題の順番を変えました。")
 
 
 @bp.post("/<int:meeting_id>/items/<int:item_id>/remove")
