@@ -76,11 +76,11 @@ def shared_case_ids(user: User, cases: list[Case]) -> set[int]:
 
 
 def item_cases(items: list[AgendaItem]) -> list[Case]:
-    """Return the distinct cases linked from the items."""
+    """Return the distinct cases the items take up (their own and the linked ones)."""
     seen: dict[int, Case] = {}
     for item in items:
-        if item.case is not None:
-            seen.setdefault(item.case.id, item.case)
+        for case in item.cases:
+            seen.setdefault(case.id, case)
     return list(seen.values())
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 
 from cases import codes, policy
 from cases import services as case_services
-from cases.models import Status
+from cases.models import Case, Status
 from meetings import access
 from meetings.models import (
     AgendaItem,
@@ -238,11 +238,7 @@ def end(user: User, meeting: Meeting) -> Change:
     for item in meeting.items:
         if item.case is None or item.decided_at is None or item.written_back_at is not None:
             continue
-        try:
-            _write_back(user, meeting, item, day)
-        except case_services.CaseError as error:
-            db.session.rollback()
-            raise MeetingError(*(f"ケース {item.case.case_number}: {m}" for m in error.messages)) from error
+        _write_back(user, meeting, item, day)
     meeting.status = MeetingStatus.ENDED.value
     meeting.ended_at = utcnow()
     meeting.current_item_id = None
@@ -251,8 +247,24 @@ def end(user: User, meeting: Meeting) -> Change:
 
 
 def _write_back(user: User, meeting: Meeting, item: AgendaItem, day: date) -> None:
-    """Write one decided item into the case's ledger (and close the case if decided)."""
-    case = item.case
+    """Write one decided item into the ledger of each case it takes up (its own and the linked ones).
+
+    The item's written-back mark rides with the last case; writing a case again is harmless (equal
+    values are no change, a closed case is not closed again), so a retry after a failure completes it.
+    """
+    cases = item.cases
+    for index, case in enumerate(cases):
+        if index == len(cases) - 1:
+            item.written_back_at = utcnow()
+        try:
+            _write_case(user, meeting, item, case, day)
+        except case_services.CaseError as error:
+            db.session.rollback()
+            raise MeetingError(*(f"ケース {case.case_number}: {m}" for m in error.messages)) from error
+
+
+def _write_case(user: User, meeting: Meeting, item: AgendaItem, case: Case, day: date) -> None:
+    """Write the item's decision into one case's ledger (and close the case if decided)."""
     changes: dict = {"last_confirmed_on": day}
     if item.decision:
         changes["support_policy"] = item.decision
@@ -260,7 +272,6 @@ def _write_back(user: User, meeting: Meeting, item: AgendaItem, day: date) -> No
         changes["next_review_on"] = item.next_review_on
     if item.lead_agency_id and item.lead_agency_id != case.lead_agency_id:
         changes["lead_agency_id"] = item.lead_agency_id
-    item.written_back_at = utcnow()
     source = f"meeting:{meeting.id}"
     if not case_services.update_case(user, case, changes, case.version, source=source):
         db.session.commit()

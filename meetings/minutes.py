@@ -15,6 +15,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases import codes
+from cases.models import Case
 from meetings import access, live, triage
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from meetings.services import JST, MeetingError
@@ -176,6 +177,17 @@ class MinutesSection(db.Model):
         return json.loads(self.children or "[]")
 
     @property
+    def linked_list(self) -> list[dict]:
+        """Return the further cases the item took up, as minuted."""
+        return json.loads(self.linked or "[]")
+
+    @property
+    def case_ids(self) -> list[int]:
+        """Return the ids of every case the section is about (none for an item without a case)."""
+        own = [self.case_id] if self.case_id else []
+        return own + [linked["id"] for linked in self.linked_list]
+
+    @property
     def role_list(self) -> list[dict]:
         """Return the role assignments as minuted."""
         return json.loads(self.roles or "[]")
@@ -194,6 +206,11 @@ def _html(text: str) -> str:
     if "<" not in text:
         return "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
     return clean_html(text)
+
+
+def _children(case: Case) -> list[dict]:
+    """Return a case's children as minuted (each reader sees the names the policy allows)."""
+    return [{"id": c.id, "name": c.name} for c in case.children]
 
 
 def _section(item: AgendaItem) -> MinutesSection:
@@ -218,12 +235,20 @@ def _section(item: AgendaItem) -> MinutesSection:
         return section
     reasons = "、".join(triage.reason_labels(item))
     situation = [f"状況: {case.status_label}　リスク: {case.risk_label}"]
+    situation += [
+        f"ケース {other.case_number}　状況: {other.status_label}　リスク: {other.risk_label}"
+        for other in item.cases[1:]
+    ]
     if reasons:
         situation.append(f"協議の理由: {reasons}")
     lead = item.lead_agency or case.lead_agency
     section.case_id = case.id
     section.case_number = case.case_number
-    section.children = json.dumps([{"id": c.id, "name": c.name} for c in case.children], ensure_ascii=False)
+    section.children = json.dumps(_children(case), ensure_ascii=False)
+    section.linked = json.dumps(
+        [{"id": c.id, "number": c.case_number, "children": _children(c)} for c in item.cases[1:]],
+        ensure_ascii=False,
+    )
     section.situation = _html("\n".join(situation))
     section.lead_agency = lead.name if lead else ""
     section.key_person = case.key_person

@@ -55,7 +55,7 @@ def minutes_page(meeting_id: int):
         meeting=meeting,
         found=found,
         version=version,
-        view=View(user, {s.case_id for s in sections if s.case_id}),
+        view=View.of_sections(user, sections),
         can_run=can_run,
         form=form,
         correction_form=CorrectionForm(),

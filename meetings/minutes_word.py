@@ -109,9 +109,18 @@ class View:
         self.access = policy.access_map(viewer, cases)
         self.shared = access.shared_case_ids(viewer, cases)
 
-    def sees(self, case_id: int | None) -> bool:
-        """Tell whether the copy shows an item about this case (items without a case are shown)."""
-        return case_id is None or case_id in self.shared
+    @classmethod
+    def of_sections(cls, viewer: User, sections: list[MinutesSection]) -> "View":
+        """Return the view of these minuted sections (every case each is about, linked ones too)."""
+        return cls(viewer, {case_id for s in sections for case_id in s.case_ids})
+
+    def sees(self, *case_ids: int | None) -> bool:
+        """Tell whether the copy shows an item about these cases: every one shared (no case: shown)."""
+        return all(case_id is None or case_id in self.shared for case_id in case_ids)
+
+    def shows(self, section: MinutesSection) -> bool:
+        """Tell whether the copy shows a section: the reader may see every case it is about."""
+        return self.sees(*section.case_ids)
 
     def part(self, case_id: int, part: Part) -> bool:
         """Tell whether the copy shows this part of the case."""
@@ -121,6 +130,19 @@ class View:
         """Return the names of the children this copy may name."""
         found = self.access.get(case_id)
         return [c["name"] for c in children if found and found.child_visible(Part.BASIC, c["id"])]
+
+    def case_label(self, case_id: int, number: str, children: list[dict]) -> str:
+        """Return one case as this copy names it: its number and the children it may name."""
+        names = "、".join(self.children(case_id, children))
+        return f"ケース {number}" + (f"（{names}）" if names else "")
+
+    def heading(self, section: MinutesSection) -> str:
+        """Return a case section's cases as this copy names them (its own, then the linked ones)."""
+        if not section.case_id:
+            return ""
+        labels = [self.case_label(section.case_id, section.case_number, section.child_list)]
+        labels += [self.case_label(c["id"], c["number"], c["children"]) for c in section.linked_list]
+        return "・".join(labels)
 
 
 def record_copy(user: User, meeting: Meeting, document: str, copy: Copy, version: int | None) -> None:
@@ -142,24 +164,18 @@ def record_copy(user: User, meeting: Meeting, document: str, copy: Copy, version
     db.session.commit()
 
 
-def case_heading(section: MinutesSection, view: View) -> str:
-    """Return a case item's heading: its number and the children this copy may name."""
-    names = "、".join(view.children(section.case_id, section.child_list)) if section.case_id else ""
-    return f"ケース {section.case_number}" + (f"（{names}）" if names else "")
-
-
 def build(version: MinutesVersion, copy: Copy) -> bytes:
     """Return the .docx of one version of the minutes as this copy may show it."""
     minutes: Minutes = version.minutes
     meeting = minutes.meeting
-    view = View(copy.viewer, {s.case_id for s in version.sections if s.case_id})
+    view = View.of_sections(copy.viewer, version.sections)
     doc = wordfile.new_document(council_name=meeting.council.name, title=f"会議録 {version.title}")
     wordfile.add_heading(doc, "会議録" + ("" if version.locked else "（下書き）"), 0)
     wordfile.add_text(doc, copy.label, align="right", bold=True)
     if version.number > 1:
         wordfile.add_text(doc, f"第{version.number}版（訂正の理由: {version.reason}）")
-    hidden = [s for s in version.sections if not view.sees(s.case_id)]
-    shown_cases = [case_heading(s, view) for s in version.sections if s.case_id and view.sees(s.case_id)]
+    hidden = [s for s in version.sections if not view.shows(s)]
+    shown_cases = [view.heading(s) for s in version.sections if s.case_id and view.shows(s)]
     rows = [
         ["会議名", version.title],
         ["日時", version.held],
@@ -188,17 +204,17 @@ def build(version: MinutesVersion, copy: Copy) -> bytes:
 
 def _title(section: MinutesSection, view: View) -> str:
     """Return an item's title as this copy may show it."""
-    if not view.sees(section.case_id):
+    if not view.shows(section):
         return NOT_SHARED
     if section.case_id:
-        return f"{section.title}　{case_heading(section, view)}"
+        return f"{section.title}　{view.heading(section)}"
     return section.title
 
 
 def _section(doc, section: MinutesSection, view: View) -> None:
     """Write one item: its own heading, then what was minuted (or only 非共有)."""
     wordfile.add_heading(doc, f"議題{section.position}　{_title(section, view)}", 2)
-    if not view.sees(section.case_id):
+    if not view.shows(section):
         return
     for name, heading in section.fields.items():
         value = getattr(section, name)

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from cases.models import Part
+from cases.models import Case, Part
 from meetings import triage
 from meetings.minutes import minutes_of
 from meetings.minutes_word import COLLECT_LINE, NOT_SHARED, Copy, View
@@ -50,10 +50,10 @@ def _alerts(case_ids: list[int]) -> dict[int, list[Alert]]:
 def build(meeting: Meeting, copy: Copy) -> bytes:
     """Return the packet .docx as this copy may show it."""
     items = meeting.items
-    case_ids = [i.case_id for i in items if i.case_id]
-    view = View(copy.viewer, set(case_ids))
-    shown = [c for c in case_ids if view.sees(c)]
-    children = [ch.id for i in items if i.case_id in shown for ch in i.case.children]
+    view = View(copy.viewer, {case_id for i in items for case_id in i.case_ids})
+    shown_items = [i for i in items if i.case_id and view.sees(*i.case_ids)]
+    shown = [case.id for i in shown_items for case in i.cases]
+    children = [ch.id for i in shown_items for case in i.cases for ch in case.children]
     reportable = visible_report_children(copy.viewer, children)
     rows, alerts = _latest_rows(shown), _alerts(shown)
     minutes = minutes_of(meeting)
@@ -75,26 +75,26 @@ def build(meeting: Meeting, copy: Copy) -> bytes:
     for item in items:
         if item.case_id is None:
             continue
-        if not view.sees(item.case_id):
+        if item not in shown_items:
             wordfile.add_heading(doc, f"議題{item.position}　{NOT_SHARED}", 2)
             continue
-        _case(doc, item, view, [r for r in rows[item.case_id] if r[0].child_id in reportable])
-        _alert_lines(doc, [a for a in alerts[item.case_id] if a.child_id in reportable])
+        for case in item.cases:
+            _case(doc, item, case, view, [r for r in rows[case.id] if r[0].child_id in reportable])
+            _alert_lines(doc, [a for a in alerts[case.id] if a.child_id in reportable])
     return wordfile.to_bytes(doc)
 
 
 def _agenda_row(item: AgendaItem, view: View) -> list[str]:
     """Return an agenda line: kind or mark, title (case number only), minutes."""
-    if not view.sees(item.case_id):
+    if not view.sees(*item.case_ids):
         return ["", NOT_SHARED, ""]
     kind = Mark(item.mark).label if item.mark else item.kind_label
-    title = f"ケース {item.case.case_number}" if item.case else item.title
+    title = "・".join(f"ケース {c.case_number}" for c in item.cases) if item.case else item.title
     return [kind, title, f"{item.planned_minutes}分"]
 
 
-def _case(doc, item: AgendaItem, view: View, latest: list) -> None:
-    """Write one case: ledger status, triage reasons and draft policy, and the latest reports."""
-    case = item.case
+def _case(doc, item: AgendaItem, case: Case, view: View, latest: list) -> None:
+    """Write one case of an item: ledger status, triage reasons and draft policy, the latest reports."""
     names = view.children(case.id, [{"id": c.id, "name": c.name} for c in case.children])
     wordfile.add_heading(
         doc, f"議題{item.position}　ケース {case.case_number}（{'、'.join(names) or '—'}）", 2

@@ -7,7 +7,7 @@ and in every socket message; nothing of it (case number, names, notes, decisions
 from datetime import datetime
 
 from cases import codes, policy
-from cases.models import Part
+from cases.models import Case, Part
 from meetings import access, triage
 from meetings.models import AgendaItem, Mark, Meeting
 from portal.dates import wareki
@@ -48,10 +48,12 @@ class Reader:
         self.can_run = access.can_run(user, meeting)
 
     def sees(self, item: AgendaItem) -> bool:
-        """Tell whether this reader sees the item's content."""
-        if item.case_id is None:
-            return True
-        found = self.access.get(item.case_id)
+        """Tell whether this reader sees the item's content: every case it takes up is shared with them."""
+        return all(self._shares(case_id) for case_id in item.case_ids)
+
+    def _shares(self, case_id: int) -> bool:
+        """Tell whether the case's ledger or meeting records are shared with this reader."""
+        found = self.access.get(case_id)
         return found is not None and (found.can(Part.LEDGER) or found.can(Part.MEETINGS))
 
     def item(self, item: AgendaItem) -> dict:
@@ -93,16 +95,16 @@ class Reader:
             "case": None,
         }
         if item.case is not None:
-            data["case"] = self._case(item)
+            data["case"] = self._case(item.case)
+            data["linked"] = [self._case(case) for case in item.cases[1:]]
             data["mark"] = item.mark
             data["mark_label"] = Mark(item.mark).label if item.mark else ""
             data["reasons"] = triage.reason_labels(item)
             data["draft_policy"] = item.draft_policy
         return data
 
-    def _case(self, item: AgendaItem) -> dict:
-        """Return the case as this reader sees it: number, status, and the children they may see."""
-        case = item.case
+    def _case(self, case: Case) -> dict:
+        """Return a case as this reader sees it: number, status, and the children they may see."""
         found = self.access[case.id]
         return {
             "id": case.id,

@@ -52,7 +52,11 @@
     if (!item) { return "—"; }
     if (item.hidden) { return item.number + ". " + item.label; }
     var text = item.number + ". [" + item.kind_label + "] ";
-    if (item.case) { text += "ケース " + item.case.number + " " + item.case.children.join("、") + " "; }
+    if (item.case) {
+      [item.case].concat(item.linked || []).forEach(function (c) {
+        text += "ケース " + c.number + " " + c.children.join("、") + " ";
+      });
+    }
     return text + (item.title || "");
   }
 
