@@ -101,7 +101,11 @@ def _header(doc, council_name: str, confidential: bool, font: str) -> None:
     paragraph = section.header.paragraphs[0]
     paragraph.text = ""
     text_width = section.page_width - section.left_margin - section.right_margin
-    paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+    tab_stops = paragraph.paragraph_format.tab_stops
+    # The Header style's own stops (centre and right, for US Letter) would catch the tab first.
+    for inherited in paragraph.style.paragraph_format.tab_stops:
+        tab_stops.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+    tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
     add_run(paragraph, council_name, font=font)
     if confidential:
         add_run(paragraph, "\t", font=font)

@@ -58,6 +58,11 @@ def test_libreoffice_renders_the_minutes_with_japanese_headings(town, hidden_cas
         and re.search(rf"\b1\s*/\s*{pages}\b", text)
         and re.search(rf"\b{pages}\s*/\s*{pages}\b", text)
     )
+    # 秘 stands at the right margin of the header, not at the Header style's inherited centre stop.
+    boxes = run("pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-")
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    mark = re.search(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">秘</word>', boxes)
+    assert mark and float(mark.group(1)) > width * 0.75, boxes[:2000]
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / "minutes_page1"
     run("pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target))
