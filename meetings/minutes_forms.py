@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from meetings.minutes import MinutesEdit, MinutesVersion, SectionEdit
+from meetings.minutes import MinutesEdit, SectionEdit
+from meetings.minutes_models import MinutesVersion
 
 
 class MinutesForm(FlaskForm):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from cases.views_common import attachment
 from meetings import access, minutes, minutes_word, packet
 from meetings.minutes_forms import CorrectionForm, HandoutsForm, MinutesForm
+from meetings.minutes_models import MINUTES_ACTION_LABELS
 from meetings.minutes_word import MinutesCopy, View
 from meetings.services import MeetingError
 from meetings.views import _user, bp
@@ -14,7 +15,7 @@ from portal.audit import register_action_labels
 from portal.extensions import db
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-bp.record_once(lambda _state: register_action_labels(minutes.MINUTES_ACTION_LABELS))
+bp.record_once(lambda _state: register_action_labels(MINUTES_ACTION_LABELS))
 
 
 def _page(meeting_id: int):

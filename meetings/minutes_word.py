@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cases import policy
 from cases.models import Case, Part
 from meetings import access
-from meetings.minutes import Minutes, MinutesSection, MinutesVersion, attendees_of
+from meetings.minutes import attendees_of
+from meetings.minutes_models import Minutes, MinutesSection, MinutesVersion
 from meetings.models import Meeting
 from portal import audit, wordfile
 from portal.extensions import db
