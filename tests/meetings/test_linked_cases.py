@@ -182,4 +182,4 @@ def test_the_agenda_form_adds_linked_cases(town, sibling_case, client, login):
     assert meeting.items[-1].case_ids == [town.case.id, sibling_case.id]
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f"ケース {sibling_case.case_number}" in page
-    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "meeting.agenda")) is not None
+    assert db.session.scalar(select(AuditEntry.seq).where(AuditEntry.action == "meeting.agenda")) is not None
