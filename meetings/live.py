@@ -4,11 +4,10 @@ Each operation is one transaction with its audit row and takes the meeting's nex
 which it returns; the socket handlers send that change, built per reader, after the commit.
 """
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from cases import codes, policy
 from cases import services as case_services
@@ -24,7 +23,7 @@ from meetings.models import (
     Presence,
     RoleAssignment,
 )
-from meetings.services import MeetingError, meeting_day
+from meetings.services import Change, MeetingError, meeting_day, take_change_number
 from portal import audit
 from portal.extensions import db
 from portal.models import Agency, User
@@ -32,15 +31,6 @@ from portal.types import utcnow
 
 # A page further behind than this many changes gets the full state instead of the changes.
 MAX_REPLAY = 200
-
-
-@dataclass
-class Change:
-    """What one operation changed: its number, kind and the items it touched."""
-
-    number: int
-    kind: str
-    item_ids: list[int] = field(default_factory=list)
 
 
 class NotesConflict(MeetingError):
@@ -55,25 +45,11 @@ class NotesConflict(MeetingError):
         self.version = item.notes_version
 
 
-def _take_number(meeting: Meeting, user: User, kind: str, item_ids: list[int]) -> Change:
-    """Give the change the meeting's next number (the UPDATE serialises concurrent writers)."""
-    db.session.execute(
-        update(Meeting).where(Meeting.id == meeting.id).values(change_number=Meeting.change_number + 1)
-    )
-    number = db.session.scalar(select(Meeting.change_number).where(Meeting.id == meeting.id))
-    db.session.add(
-        MeetingChange(
-            meeting_id=meeting.id, number=number, kind=kind, item_ids=json.dumps(item_ids), user_id=user.id
-        )
-    )
-    return Change(number, kind, item_ids)
-
-
 def _commit(
     meeting: Meeting, user: User, kind: str, item_ids: list[int], detail: dict | None = None
 ) -> Change:
     """Number, audit and commit one change."""
-    change = _take_number(meeting, user, kind, item_ids)
+    change = take_change_number(meeting, user, kind, item_ids)
     audit.record(
         f"meeting.{kind}", actor=user, target=meeting, detail={"change": change.number, **(detail or {})}
     )

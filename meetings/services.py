@@ -1,15 +1,26 @@
 """Scheduling meetings, inviting agencies and people, answers, and the agenda (each one transaction)."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cases import policy, sharing
 from cases.models import Case, InvolvementKind, Status
 from meetings import access
-from meetings.models import AgendaItem, Invitee, ItemKind, Mark, Meeting, MeetingStatus, Response, Tier
+from meetings.models import (
+    AgendaItem,
+    Invitee,
+    ItemKind,
+    Mark,
+    Meeting,
+    MeetingChange,
+    MeetingStatus,
+    Response,
+    Tier,
+)
 from portal import audit
 from portal.dates import today_in_japan
 from portal.extensions import db
@@ -26,6 +37,29 @@ class MeetingError(Exception):
     def __init__(self, *messages: str):
         super().__init__(*messages)
         self.messages = list(messages)
+
+
+@dataclass
+class Change:
+    """What one operation changed: its number, kind and the items it touched."""
+
+    number: int
+    kind: str
+    item_ids: list[int] = field(default_factory=list)
+
+
+def take_change_number(meeting: Meeting, user: User, kind: str, item_ids: list[int]) -> Change:
+    """Give the change the meeting's next number (the UPDATE serialises concurrent writers)."""
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting.id).values(change_number=Meeting.change_number + 1)
+    )
+    number = db.session.scalar(select(Meeting.change_number).where(Meeting.id == meeting.id))
+    db.session.add(
+        MeetingChange(
+            meeting_id=meeting.id, number=number, kind=kind, item_ids=json.dumps(item_ids), user_id=user.id
+        )
+    )
+    return Change(number, kind, item_ids)
 
 
 @dataclass
@@ -228,6 +262,7 @@ def add_item(user: User, meeting: Meeting, data: ItemInput) -> AgendaItem:
     meeting.items.append(item)
     db.session.flush()
     audit.record("meeting.agenda", actor=user, target=meeting, detail={"added": item.id})
+    _live_change(user, meeting, "agenda", [item.id])
     db.session.commit()
     return item
 
@@ -246,6 +281,12 @@ def _linked_cases(meeting: Meeting, case: Case | None, ids: list[int], problems:
     if len(found) != len(wanted):
         problems.append("あわせて扱うケースはこの協議会のものを選んでください。")
     return sorted(found, key=lambda c: c.case_number)
+
+
+def _live_change(user: User, meeting: Meeting, kind: str, item_ids: list[int]) -> None:
+    """Number an agenda change made while the meeting is live, so the room receives it (and resyncs)."""
+    if meeting.status == MeetingStatus.LIVE:
+        take_change_number(meeting, user, kind, item_ids)
 
 
 def _require_editable(user: User, meeting: Meeting) -> None:
@@ -274,6 +315,7 @@ def move_item(user: User, meeting: Meeting, item_id: int, to_position: int) -> l
     for number, each in enumerate(items, start=1):
         each.position = number
     audit.record("meeting.agenda", actor=user, target=meeting, detail={"moved": item_id, "to": to_position})
+    _live_change(user, meeting, "agenda", [i.id for i in items])
     db.session.commit()
     db.session.refresh(meeting, ["items"])
     return [i.id for i in items]
@@ -303,6 +345,7 @@ def set_mark(user: User, meeting: Meeting, item_id: int, mark: str, draft_policy
     item.mark = mark
     item.draft_policy = clean_html(draft_policy)
     audit.record("meeting.mark", actor=user, target=meeting, detail={"item": item.id, "mark": mark})
+    _live_change(user, meeting, "mark", [item.id])
     db.session.commit()
     return item
 

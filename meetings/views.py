@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from cases import codes, policy
 from cases.models import Case, Status
-from meetings import access, live, payloads, services, tasks, triage
+from meetings import access, events, live, payloads, services, tasks, triage
 from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, choices
-from meetings.models import LEDGER_TIERS, MeetingStatus, Tier
+from meetings.models import LEDGER_TIERS, Meeting, MeetingStatus, Tier
 from portal.extensions import db
 from portal.models import Council, User
 
@@ -100,6 +100,7 @@ def _back(meeting_id: int, anchor: str = ""):
 
 def _attempt(meeting_id: int, work, done: str):
     """Run one service call, flash its outcome, and go back to the meeting page."""
+    before = _change_number(meeting_id)
     try:
         work()
     except services.MeetingError as error:
@@ -107,8 +108,22 @@ def _attempt(meeting_id: int, work, done: str):
         for message in error.messages:
             flash(message, "error")
     else:
+        _publish(meeting_id, before)
         flash(done, "info")
     return _back(meeting_id, "#agenda")
+
+
+def _change_number(meeting_id: int) -> int:
+    """Return the meeting's last change number."""
+    return db.session.scalar(select(Meeting.change_number).where(Meeting.id == meeting_id)) or 0
+
+
+def _publish(meeting_id: int, before: int) -> None:
+    """Send the live room the changes an agenda edit made while the meeting runs (after the commit)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    db.session.refresh(meeting)
+    for row in live.changes_since(meeting, before) or []:
+        events.broadcast(meeting, services.Change(row.number, row.kind, row.touched))
 
 
 @bp.post("/<int:meeting_id>/respond")
@@ -181,10 +196,12 @@ def place_item(meeting_id: int, item_id: int):
         # The service clamps a position; a dropped item names one that exists, so refuse any other.
         if position is None or not 1 <= position <= count:
             raise services.MeetingError(f"移動先は1〜{count}番で指定してください。")
+        before = _change_number(meeting_id)
         order = services.move_item(user, meeting, item_id, position)
     except services.MeetingError as error:
         db.session.rollback()
         return jsonify(ok=False, errors=error.messages, order=[i.id for i in meeting.items]), 400
+    _publish(meeting_id, before)
     return jsonify(ok=True, order=order, message="議題の順番を変えました。")
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from cases import services as case_services
-from meetings import services
+from meetings import live, services
 from meetings.models import ItemKind
 from portal.extensions import db
 from tests.meetings.conftest import SECRET_CHILD, as_text, emit, fresh_g, received, schedule
@@ -99,6 +99,40 @@ def test_moves_reach_everyone_with_the_next_number_and_hide_the_unshared_case(ro
     facilitator = [p for name, p in received(sockets["facilitator"]) if name == "change"]
     assert facilitator[-1]["items"][0]["assignments"][0]["task"] == "毎朝の出欠確認"
     assert facilitator[2]["items"][0]["notes"] == f"{SECRET_CHILD}の登校"
+
+
+def test_agenda_edits_during_the_meeting_reach_the_room_as_numbered_changes(room, hidden_case, town):
+    meeting, sockets = room
+    assert emit(sockets["facilitator"], "start", meeting)["number"] == 1
+    for client in sockets.values():
+        client.get_received("/meetings")
+    report, household, secret = meeting.items
+    # The facilitator drags the hidden case to the top on the agenda page (an HTTP request, not a socket).
+    fresh_g()
+    answer = sockets["facilitator"].browser.submit(
+        f"/meetings/{meeting.id}/items/{secret.id}/place", {"position": "1"}
+    )
+    assert answer.status_code == 200 and answer.get_json()["order"] == [secret.id, report.id, household.id]
+    fresh_g()
+    mark = {"mark": "discuss", "draft_policy": "転居先へ引継ぎ"}
+    assert (
+        sockets["facilitator"]
+        .browser.submit(f"/meetings/{meeting.id}/items/{secret.id}/mark", mark)
+        .status_code
+        == 302
+    )
+    school = [p for name, p in received(sockets["school"]) if name == "change"]
+    assert [(p["number"], p["kind"]) for p in school] == [(2, "agenda"), (3, "mark")]
+    assert school[0]["order"] == [secret.id, report.id, household.id]
+    renumbered = {i["id"]: i["number"] for i in school[0]["items"]}
+    assert renumbered == {secret.id: 1, report.id: 2, household.id: 3}
+    text = as_text(school)
+    assert "転居先へ引継ぎ" not in text and hidden_case.case_number not in text and SECRET_CHILD not in text
+    assert school[1]["items"] == [{"id": secret.id, "number": 1, "hidden": True, "label": "非共有"}]
+    facilitator = [p for name, p in received(sockets["facilitator"]) if name == "change"]
+    assert "転居先へ引継ぎ" in facilitator[-1]["items"][0]["draft_policy"]
+    # A page that missed them gets the same changes on reconnect.
+    assert [c.number for c in live.changes_since(meeting, 1)] == [2, 3]
 
 
 def test_timer_counts_against_server_time(room):
