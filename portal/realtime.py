@@ -4,6 +4,9 @@ The server alone decides which rooms a connection joins (the client names none),
 Flask-Login session of the handshake. Features send with `notify_users`, which builds each
 payload for its recipient, so nobody receives what their own access would not show them.
 Services never emit; views (or socket handlers) call these helpers after the commit.
+
+With several processes (REDIS_URL), every message goes through Redis to the process that serves the
+page; so does closing a person's connections, which each process can only do for its own.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,6 +15,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, session
 from flask_login import current_user
 from flask_socketio import join_room
+from socketio import RedisManager
 from sqlalchemy import select
 
 from portal.extensions import db, socketio
@@ -21,6 +25,21 @@ DEFAULT_NAMESPACE = "/"
 
 # Builds one recipient's payload; None sends that person nothing.
 PayloadBuilder = Callable[[User], dict | None]
+
+# Sent through the message queue like an event, but never to a page: each process that receives it
+# closes the connections it serves in the room named.
+CLOSE_CONNECTIONS = "portal:close-connections"
+
+
+class MessageQueue(RedisManager):
+    """The Redis message queue, also carrying "close this person's connections" to every process."""
+
+    def _handle_emit(self, message):
+        """Close this process's connections in the room for a close notice; deliver any other event."""
+        if message.get("event") == CLOSE_CONNECTIONS:
+            _close_connections(self.server, message["room"])
+        else:
+            super()._handle_emit(message)
 
 
 def user_room(user_id: int) -> str:
@@ -60,6 +79,13 @@ def init_app(app: Flask) -> None:
     # The extension makes a new server for each app; with a server in place, on_event adds the
     # handler to that server only, so creating several apps (tests) does not stack handlers.
     socketio.on_event("connect", on_connect, namespace=DEFAULT_NAMESPACE)
+    made = socketio.server.manager
+    if type(made) is RedisManager:
+        # Flask-SocketIO made the plain queue from SOCKETIO_MESSAGE_QUEUE; put ours in its place
+        # before the first connection starts its listener (it has not connected to Redis yet).
+        queue = MessageQueue(made.redis_url, channel=made.channel, redis_options=made.redis_options)
+        queue.set_server(socketio.server)
+        socketio.server.manager = queue
 
 
 def notify_users(user_ids: Iterable[int], event: str, payload_builder: PayloadBuilder) -> int:
@@ -90,13 +116,22 @@ def disconnect_user(user_id: int) -> None:
     """Close every open connection of a person (after logout, a password change or disabling).
 
     Features with a namespace of their own (the live meeting room) put each connection in the
-    person's room of that namespace too, so one call closes them all.
+    person's room of that namespace too, so one call closes them all. With a message queue the
+    connections may be served by other processes: each closes its own when the notice reaches it.
     """
     server = socketio.server
     if server is None:
         return
+    if isinstance(server.manager, MessageQueue):
+        server.emit(CLOSE_CONNECTIONS, None, to=user_room(user_id), namespace=DEFAULT_NAMESPACE)
+    else:
+        _close_connections(server, user_room(user_id))
+
+
+def _close_connections(server, room: str) -> None:
+    """Close the connections this process serves in the room, in every namespace."""
     for namespace in list(server.manager.get_namespaces()):
-        participants = list(server.manager.get_participants(namespace, user_room(user_id)))
+        participants = list(server.manager.get_participants(namespace, room))
         for entry in participants:
             sid = entry[0] if isinstance(entry, tuple) else entry
-            server.disconnect(sid, namespace=namespace)
+            server.disconnect(sid, namespace=namespace, ignore_queue=True)
