@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 FLASK   := FLASK_APP=wsgi.py $(VENV)/bin/flask
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test lint pytest setup browser office db-check clean
+.PHONY: run test lint pytest setup browser office redis db-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -32,6 +32,15 @@ office:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk poppler-utils >/dev/null; \
 	fi
 
+# The several-process test serves the portal twice, joined by a Redis of its own on a free port (the
+# Socket.IO message queue of REDIS_URL); install Debian's redis-server when missing.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  echo "Installing Debian's redis-server for the several-process test..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
 ## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000
 run: $(STAMP)
 	$(FLASK) db upgrade
@@ -39,7 +48,7 @@ run: $(STAMP)
 	$(PY) wsgi.py
 
 ## Set everything up and run the whole suite: lint, then every test.
-test: $(STAMP) browser office lint pytest
+test: $(STAMP) browser office redis lint pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
