@@ -4,6 +4,7 @@
 MEETING_ACTION_LABELS = {
     "meeting.schedule": "会議の登録",
     "meeting.invite": "会議への招待",
+    "meeting.recorder": "記録係の指定",
     "meeting.respond": "会議の出欠回答",
     "meeting.agenda": "議題の変更",
     "meeting.mark": "議題の区分・方針案の変更",

@@ -27,6 +27,19 @@ def can_run(user: User, meeting: Meeting) -> bool:
     )
 
 
+def can_record(user: User, meeting: Meeting) -> bool:
+    """Tell whether this person types the record (notes, decisions, roles): a runner or the 記録係."""
+    if can_run(user, meeting):
+        return True
+    return (
+        user.is_authenticated
+        and user.active
+        and meeting.recorder_id is not None
+        and meeting.recorder_id == user.id
+        and can_see(user, meeting)
+    )
+
+
 def invited_clause(user: User):
     """Return a WHERE clause on Meeting for the meetings this person's agency (or they) are invited to."""
     return Meeting.id.in_(

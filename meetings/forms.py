@@ -131,6 +131,18 @@ class MarkForm(FlaskForm):
     draft_policy = TextAreaField("方針案（共有のみのケースは会議で一括承認）", validators=[Length(max=5000)])
 
 
+class RecorderForm(FlaskForm):
+    """Naming the meeting's 記録係."""
+
+    recorder_id = SelectField("記録係", coerce=_opt_int, validators=[Optional()])
+
+    def fill(self, people) -> None:
+        """Set the people who may be named."""
+        self.recorder_id.choices = choices(
+            [("", "（なし）")] + [(u.id, f"{u.agency.name} {u.name}") for u in people]
+        )
+
+
 class InviteForm(FlaskForm):
     """Inviting more agencies."""
 

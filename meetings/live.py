@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from cases import codes, policy
 from cases import services as case_services
 from cases.models import Case, Status
-from meetings import access
+from meetings import access, payloads
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -65,10 +65,19 @@ def _require_live(user: User, meeting: Meeting) -> None:
         raise MeetingError("会議は開催中ではありません。")
 
 
-def _item(meeting: Meeting, item_id) -> AgendaItem:
-    """Return one item of the meeting."""
+def _require_recording(user: User, meeting: Meeting) -> None:
+    """Refuse record operations by anyone but a runner or the 記録係, or on a meeting not running."""
+    policy.require(access.can_record(user, meeting))
+    if meeting.status != MeetingStatus.LIVE:
+        raise MeetingError("会議は開催中ではありません。")
+
+
+def _item(meeting: Meeting, item_id, user: User | None = None) -> AgendaItem:
+    """Return one item of the meeting (with `user`: only one whose cases that person may see)."""
     item = db.session.get(AgendaItem, item_id) if isinstance(item_id, int) else None
     if item is None or item.meeting_id != meeting.id:
+        raise MeetingError("議題が見つかりません。")
+    if user is not None and not payloads.Reader(user, meeting).sees(item):
         raise MeetingError("議題が見つかりません。")
     return item
 
@@ -101,8 +110,8 @@ def go_to(user: User, meeting: Meeting, item_id: int) -> Change:
 
 def save_notes(user: User, meeting: Meeting, item_id: int, text: str, base_version: int) -> Change:
     """Save an item's notes if nobody saved since `base_version`; otherwise raise NotesConflict."""
-    _require_live(user, meeting)
-    item = _item(meeting, item_id)
+    _require_recording(user, meeting)
+    item = _item(meeting, item_id, user)
     if item.notes_version != base_version:
         raise NotesConflict(item)
     if len(text) > 20000:
@@ -124,8 +133,8 @@ class Decision:
 
 def record(user: User, meeting: Meeting, item_id: int, data: Decision) -> Change:
     """Record the decision (援助方針), next review, lead agency change or closure for a case item."""
-    _require_live(user, meeting)
-    item = _item(meeting, item_id)
+    _require_recording(user, meeting)
+    item = _item(meeting, item_id, user)
     if item.case_id is None:
         raise MeetingError("ケースの議題だけに決定を記録できます。")
     problems = []
@@ -166,8 +175,8 @@ def assign(
     user: User, meeting: Meeting, item_id: int, agency_id: int, person: str, task: str, due_on: date | None
 ) -> Change:
     """Add a role assignment (役割分担) to an item."""
-    _require_live(user, meeting)
-    item = _item(meeting, item_id)
+    _require_recording(user, meeting)
+    item = _item(meeting, item_id, user)
     problems = []
     if agency_id not in {a.id for a in meeting.council.members} or db.session.get(Agency, agency_id) is None:
         problems.append("担当機関は協議会の構成機関から選んでください。")
@@ -194,11 +203,11 @@ def assign(
 
 def unassign(user: User, meeting: Meeting, assignment_id: int) -> Change:
     """Remove a role assignment made by mistake."""
-    _require_live(user, meeting)
+    _require_recording(user, meeting)
     row = db.session.get(RoleAssignment, assignment_id) if isinstance(assignment_id, int) else None
     if row is None or row.meeting_id != meeting.id:
         raise MeetingError("役割分担が見つかりません。")
-    item_id = row.item_id
+    item_id = _item(meeting, row.item_id, user).id
     db.session.delete(row)
     return _commit(meeting, user, "unassign", [item_id], {"assignment": assignment_id})
 

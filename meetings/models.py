@@ -122,11 +122,14 @@ class Meeting(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 記録係: a person who types the record (notes, decisions, roles) beside the facilitator.
+    recorder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     council: Mapped[Council] = relationship(lazy="joined")
     case: Mapped[Case | None] = relationship()
+    recorder: Mapped[User | None] = relationship(foreign_keys=[recorder_id])
     invitees: Mapped[list["Invitee"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Invitee.id"
     )

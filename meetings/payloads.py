@@ -46,6 +46,7 @@ class Reader:
         cases = access.item_cases(meeting.items)
         self.access = policy.access_map(user, cases)
         self.can_run = access.can_run(user, meeting)
+        self.can_record = access.can_record(user, meeting)
 
     def sees(self, item: AgendaItem) -> bool:
         """Tell whether this reader sees the item's content: every case it takes up is shared with them."""
@@ -129,6 +130,7 @@ def full_state(reader: Reader, presence: list[User]) -> dict:
         "order": [i.id for i in meeting.items],
         "presence": presence_list(presence),
         "can_run": reader.can_run,
+        "can_record": reader.can_record,
         "full": True,
     }
 

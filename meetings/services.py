@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from cases import policy, sharing
 from cases.models import Case, InvolvementKind, Status
@@ -203,6 +203,31 @@ def invite(user: User, meeting: Meeting, agency_ids=(), user_ids=()) -> list[Inv
     )
     db.session.commit()
     return added
+
+
+def recorder_candidates(meeting: Meeting) -> list[User]:
+    """Return who may be the 記録係: active people of the coordinating agency or invited to the meeting."""
+    agencies = {i.agency_id for i in meeting.invitees if i.user_id is None}
+    people = {i.user_id for i in meeting.invitees if i.user_id is not None}
+    if meeting.council.coordinating_agency_id:
+        agencies.add(meeting.council.coordinating_agency_id)
+    found = db.session.scalars(
+        select(User).where(User.active, or_(User.agency_id.in_(agencies), User.id.in_(people)))
+    ).all()
+    return sorted(found, key=lambda u: (u.agency.name, u.name))
+
+
+def set_recorder(user: User, meeting: Meeting, recorder_id: int | None) -> Meeting:
+    """Name (or clear) the meeting's 記録係, who types notes, decisions and roles but does not run it."""
+    policy.require(access.can_run(user, meeting))
+    if meeting.status == MeetingStatus.ENDED:
+        raise MeetingError("終了した会議の記録係は変更できません。")
+    if recorder_id is not None and recorder_id not in {u.id for u in recorder_candidates(meeting)}:
+        raise MeetingError("記録係は調整機関の職員か、招待した機関の人から選んでください。")
+    meeting.recorder_id = recorder_id
+    audit.record("meeting.recorder", actor=user, target=meeting, detail={"recorder_id": recorder_id})
+    db.session.commit()
+    return meeting
 
 
 def respond(user: User, meeting: Meeting, response: str) -> Invitee:

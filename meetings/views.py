@@ -7,7 +7,7 @@ from sqlalchemy import select
 from cases import codes, policy
 from cases.models import Case, Status
 from meetings import access, events, live, payloads, services, tasks, triage
-from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, choices
+from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, RecorderForm, choices
 from meetings.models import LEDGER_TIERS, Meeting, MeetingStatus, Tier
 from portal.extensions import db
 from portal.models import Council, User
@@ -79,6 +79,10 @@ def detail(meeting_id: int):
     item_form.fill_cases(services.active_cases(meeting))
     invite_form = InviteForm()
     invite_form.agency_ids.choices = choices((a.id, a.name) for a in meeting.council.members)
+    recorder_form = None
+    if reader.can_run and meeting.status != MeetingStatus.ENDED:
+        recorder_form = RecorderForm(recorder_id=meeting.recorder_id)
+        recorder_form.fill(services.recorder_candidates(meeting))
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
@@ -87,6 +91,7 @@ def detail(meeting_id: int):
         invitation=access.invitation_of(user, meeting),
         item_form=item_form,
         invite_form=invite_form,
+        recorder_form=recorder_form,
         mark_form=MarkForm(),
         ledger_tier=Tier(meeting.tier) in LEDGER_TIERS,
         attendance=live.attendance_of(meeting),
@@ -148,6 +153,21 @@ def invite(meeting_id: int):
     return _attempt(
         meeting_id, lambda: services.invite(user, meeting, form.agency_ids.data or []), "招待しました。"
     )
+
+
+@bp.post("/<int:meeting_id>/recorder")
+@login_required
+def set_recorder(meeting_id: int):
+    """Name (or clear) the 記録係."""
+    user = _user()
+    meeting = access.get_meeting_or_404(user, meeting_id, run=True)
+    form = RecorderForm()
+    form.fill(services.recorder_candidates(meeting))
+    if not form.validate_on_submit():
+        flash("記録係は一覧から選んでください。", "error")
+        return _back(meeting_id, "#invitees")
+    work = lambda: services.set_recorder(user, meeting, form.recorder_id.data)  # noqa: E731
+    return _attempt(meeting_id, work, "記録係を設定しました。")
 
 
 @bp.post("/<int:meeting_id>/items")
@@ -243,13 +263,13 @@ def live_room(meeting_id: int):
     meeting = access.get_meeting_or_404(user, meeting_id)
     reader = payloads.Reader(user, meeting)
     state = payloads.full_state(reader, live.present_users(meeting.id))
-    members = meeting.council.members if reader.can_run else []
+    members = meeting.council.members if reader.can_record else []
     return render_template(
         "meetings/live.html",
         meeting=meeting,
         state=state,
         agencies=[{"id": a.id, "name": a.name} for a in members],
-        closure_reasons=list(codes.labels("closure_reason").items()) if reader.can_run else [],
+        closure_reasons=list(codes.labels("closure_reason").items()) if reader.can_record else [],
         live_status=MeetingStatus,
     )
 

@@ -1,5 +1,6 @@
-"""部会 and linked cases: the council's sections (部会) and each case's section, the further cases an
-agenda item takes up (agenda_item_cases), and those cases as minuted (minutes_sections.linked).
+"""部会, linked cases and recorders: the council's sections (部会) and each case's section, the further
+cases an agenda item takes up (agenda_item_cases), those cases as minuted (minutes_sections.linked),
+and a meeting's 記録係 (meetings.recorder_id).
 
 Existing rows get empty values: no 部会, no linked case ("[]" in the minutes).
 
@@ -49,8 +50,18 @@ def upgrade():
     with op.batch_alter_table("minutes_sections", schema=None) as batch_op:
         batch_op.add_column(sa.Column("linked", sa.Text(), nullable=False, server_default="[]"))
 
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("recorder_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_meetings_recorder_id_users"), "users", ["recorder_id"], ["id"], ondelete="SET NULL"
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_meetings_recorder_id_users"), type_="foreignkey")
+        batch_op.drop_column("recorder_id")
+
     with op.batch_alter_table("minutes_sections", schema=None) as batch_op:
         batch_op.drop_column("linked")
 

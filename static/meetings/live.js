@@ -7,7 +7,7 @@
   if (!root || typeof window.io !== "function") { return; }
   var meetingId = Number(root.getAttribute("data-meeting"));
   var config = JSON.parse(document.getElementById("meeting-config").textContent);
-  var items = {}, order = [], meeting = null, presence = [], canRun = false;
+  var items = {}, order = [], meeting = null, presence = [], canRun = false, canRecord = false;
   var offset = 0, lastNumber = 0;
   var notes = { itemId: null, base: 0, dirty: false, timer: null, conflict: null };
   var $ = function (id) { return document.getElementById(id); };
@@ -35,6 +35,7 @@
     s.items.forEach(function (i) { items[i.id] = i; });
     order = s.order;
     canRun = !!s.can_run;
+    canRecord = !!s.can_record;
     presence = s.presence || [];
     setMeeting(s.meeting);
     render();
@@ -125,7 +126,7 @@
     if (item.reasons && item.reasons.length) { body.appendChild(el("p", "協議の理由: " + item.reasons.join("、"), "reasons")); }
     if (item.draft_policy) { body.appendChild(el("p", "方針案: " + item.draft_policy.replace(/<[^>]*>/g, ""))); }
     body.appendChild(el("h3", "メモ"));
-    if (canRun) {
+    if (canRecord) {
       var area = el("textarea", null, "notes");
       area.id = "notes";
       area.setAttribute("aria-label", "メモ");
@@ -139,8 +140,8 @@
     body.appendChild(el("p", null, "decision")).id = "decision-view";
     body.appendChild(el("h3", "役割分担"));
     body.appendChild(el("ul", null, "assignments")).id = "assignments";
-    if (canRun && item.case) { body.appendChild(decisionForm(item)); }
-    if (canRun) { body.appendChild(assignForm(item)); }
+    if (canRecord && item.case) { body.appendChild(decisionForm(item)); }
+    if (canRecord) { body.appendChild(assignForm(item)); }
   }
 
   function decisionForm(item) {
@@ -195,7 +196,7 @@
     list.textContent = "";
     item.assignments.forEach(function (a) {
       var li = el("li", a.agency + (a.person ? "（" + a.person + "）" : "") + "：" + a.task + (a.due_label ? "　期限 " + a.due_label : ""));
-      if (canRun && meeting.status === "live") {
+      if (canRecord && meeting.status === "live") {
         var remove = el("button", "取消", "link"); remove.type = "button";
         remove.addEventListener("click", function () { send("unassign", { assignment_id: a.id }); });
         li.appendChild(remove);
