@@ -6,9 +6,11 @@ payload built for that person. Handlers answer with an acknowledgement: {"ok": T
 or {"ok": False, "errors": [...]}, plus "conflict" when notes were saved by someone else meanwhile.
 """
 
+import threading
+import weakref
 from datetime import date
 
-from flask import request
+from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
 from werkzeug.exceptions import HTTPException
@@ -52,6 +54,61 @@ def send_presence(meeting_id: int) -> None:
     socketio.emit("presence", {"presence": people}, to=meeting_room(meeting_id), namespace=NAMESPACE)
 
 
+class Heartbeat:
+    """Confirms, every third of the presence TTL, the live-room connections this process serves.
+
+    A process that stops without running its disconnect handlers stops confirming, so its people
+    drop out of the room's presence (and of the broadcasts) within the TTL, on every other process.
+    """
+
+    def __init__(self, app: Flask):
+        self.app = weakref.ref(app)
+        self.sids: set[str] = set()
+        self.lock = threading.Lock()
+        self.running = False
+
+    @classmethod
+    def of(cls, app: Flask) -> "Heartbeat":
+        """Return the app's heartbeat, made on first use."""
+        return app.extensions.setdefault("meeting_heartbeat", cls(app))
+
+    def add(self, sid: str) -> None:
+        """Start confirming a connection (and the beat, if it is not running)."""
+        with self.lock:
+            self.sids.add(sid)
+            if self.running:
+                return
+            self.running = True
+        socketio.start_background_task(self._beat)
+
+    def discard(self, sid: str) -> None:
+        """Stop confirming a closed connection."""
+        with self.lock:
+            self.sids.discard(sid)
+
+    def _beat(self) -> None:
+        """Confirm the connections until none is left (or the app is gone)."""
+        while True:
+            app = self.app()
+            if app is None:
+                return
+            interval = app.config["PRESENCE_TTL_SECONDS"] / 3
+            del app
+            socketio.sleep(interval)
+            app = self.app()
+            with self.lock:
+                sids = sorted(self.sids)
+                if not sids or app is None:
+                    self.running = False
+                    return
+            try:
+                with app.app_context():
+                    live.touch_presence(sids)
+            except Exception:
+                # A failed beat (the database briefly away) is retried at the next one.
+                app.logger.warning("会議室の接続の確認に失敗しました", exc_info=True)
+
+
 def _date(value) -> date | None:
     """Parse an ISO date from a payload, or refuse it."""
     if not value:
@@ -82,6 +139,7 @@ class MeetingNamespace(Namespace):
 
     def on_disconnect(self, reason=None):
         """Forget the connection and tell the room."""
+        Heartbeat.of(current_app._get_current_object()).discard(request.sid)
         meeting_id = live.leave(request.sid)
         if meeting_id is not None:
             send_presence(meeting_id)
@@ -114,6 +172,7 @@ class MeetingNamespace(Namespace):
         join_room(meeting_room(meeting.id))
         join_room(reader_room(meeting.id, user.id))
         live.join(user, meeting, request.sid)
+        Heartbeat.of(current_app._get_current_object()).add(request.sid)
         self._sync(user, meeting, (data or {}).get("last_number"))
         send_presence(meeting.id)
         return {"ok": True, "number": meeting.change_number}

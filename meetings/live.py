@@ -5,9 +5,10 @@ which it returns; the socket handlers send that change, built per reader, after 
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from flask import current_app
+from sqlalchemy import delete, select, update
 
 from cases import codes, policy
 from cases import services as case_services
@@ -272,7 +273,7 @@ def join(user: User, meeting: Meeting, sid: str) -> bool:
         )
         is not None
     )
-    db.session.merge(Presence(sid=sid, meeting_id=meeting.id, user_id=user.id))
+    db.session.merge(Presence(sid=sid, meeting_id=meeting.id, user_id=user.id, seen_at=utcnow()))
     if meeting.status == MeetingStatus.LIVE and not db.session.scalar(
         select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)
     ):
@@ -293,9 +294,21 @@ def leave(sid: str) -> int | None:
     return meeting_id
 
 
+def touch_presence(sids: list[str]) -> None:
+    """Confirm that this process still serves these connections."""
+    if sids:
+        db.session.execute(update(Presence).where(Presence.sid.in_(sids)).values(seen_at=utcnow()))
+        db.session.commit()
+
+
 def present_users(meeting_id: int) -> list[User]:
-    """Return the people with an open connection to the room, by agency and name."""
-    ids = select(Presence.user_id).where(Presence.meeting_id == meeting_id).distinct()
+    """Return the people with a confirmed open connection to the room, by agency and name."""
+    fresh = utcnow() - timedelta(seconds=current_app.config["PRESENCE_TTL_SECONDS"])
+    ids = (
+        select(Presence.user_id)
+        .where(Presence.meeting_id == meeting_id, Presence.seen_at >= fresh)
+        .distinct()
+    )
     users = db.session.scalars(select(User).where(User.id.in_(ids), User.active)).all()
     return sorted(users, key=lambda u: (u.agency.name, u.name))
 

@@ -308,6 +308,8 @@ class Presence(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Confirmed by the serving process every few seconds; a row left by a stopped process goes stale.
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Attendance(db.Model):

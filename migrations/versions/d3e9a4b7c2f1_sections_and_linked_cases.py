@@ -1,6 +1,8 @@
 """部会, linked cases and recorders: the council's sections (部会) and each case's section, the further
 cases an agenda item takes up (agenda_item_cases), those cases as minuted (minutes_sections.linked),
-and a meeting's 記録係 (meetings.recorder_id).
+a meeting's 記録係 (meetings.recorder_id), and when a live-room connection was last confirmed by its
+process (meeting_presence.seen_at). Presence rows are the connections of running server processes,
+which are stopped while the schema changes, so they are cleared rather than given a made-up time.
 
 Existing rows get empty values: no 部会, no linked case ("[]" in the minutes).
 
@@ -57,7 +59,15 @@ def upgrade():
         )
 
 
+    op.execute("DELETE FROM meeting_presence")
+    with op.batch_alter_table("meeting_presence", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("seen_at", sa.DateTime(), nullable=False))
+
+
 def downgrade():
+    with op.batch_alter_table("meeting_presence", schema=None) as batch_op:
+        batch_op.drop_column("seen_at")
+
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_meetings_recorder_id_users"), type_="foreignkey")
         batch_op.drop_column("recorder_id")

@@ -1,11 +1,16 @@
 """The live room over Socket.IO: numbered changes built per participant, notes conflicts, resync, logins."""
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select, update
 
 from cases import services as case_services
 from meetings import live, services
-from meetings.models import ItemKind
+from meetings.events import Heartbeat
+from meetings.models import ItemKind, Presence
 from portal.extensions import db
+from portal.types import utcnow
 from tests.meetings.conftest import SECRET_CHILD, as_text, emit, fresh_g, received, schedule
 
 
@@ -200,6 +205,21 @@ def test_presence_lists_who_is_in_the_room(room, town):
     [presence] = received(sockets["school"], "presence")
     names = [p["name"] for p in presence["presence"]]
     assert "伊藤" not in names and {"高橋", "鈴木"} <= set(names)
+
+
+def test_a_connection_its_process_stops_confirming_leaves_the_room(room, town, app):
+    meeting, _sockets = room
+    assert {u.name for u in live.present_users(meeting.id)} >= {"高橋", "鈴木", "伊藤"}
+    ttl = app.config["PRESENCE_TTL_SECONDS"]
+    stale = utcnow() - timedelta(seconds=ttl + 1)
+    teacher_sids = db.session.scalars(select(Presence.sid).where(Presence.user_id == town.teacher.id)).all()
+    db.session.execute(update(Presence).where(Presence.sid.in_(teacher_sids)).values(seen_at=stale))
+    db.session.commit()
+    assert "高橋" not in {u.name for u in live.present_users(meeting.id)}
+    # The serving process's heartbeat confirms it again.
+    live.touch_presence(teacher_sids)
+    assert "高橋" in {u.name for u in live.present_users(meeting.id)}
+    assert Heartbeat.of(app).sids >= set(teacher_sids)
 
 
 def test_uninvited_agency_cannot_join(town, socket_for, hidden_case):

@@ -42,6 +42,8 @@ NAMESPACE = "/meetings"
 WITHIN = 3.0
 # Login attempts per address, counted in Redis by every process together.
 LOGIN_LIMIT = 6
+# The servers' presence TTL (seconds): a stopped process's people leave the room this soon.
+PRESENCE_TTL = 3
 
 
 def _free_port() -> int:
@@ -184,6 +186,13 @@ class Page:
                 pytest.fail(f"no matching {namespace} {event} within {WITHIN} s; received {self.received}")
             return found()[0]
 
+    def rejoin(self, meeting) -> dict:
+        """Join the meeting again, as a reloaded page does, and return the full state it gets."""
+        with self.arrived:
+            self.received.clear()
+        assert self.call("join", {"meeting_id": meeting.id})["ok"]
+        return self.wait("state")
+
     def close(self) -> None:
         """Close the connection if it is still open."""
         if self.client.connected:
@@ -196,6 +205,7 @@ class Portals:
     def __init__(self, a: str, b: str):
         self.a, self.b = a, b
         self.pages: list[Page] = []
+        self.processes: list[subprocess.Popen] = []
 
     def open(self, base: str, browser: Browser, namespaces=("/", NAMESPACE)) -> Page:
         """Open a person's page on one process."""
@@ -207,7 +217,12 @@ class Portals:
 @pytest.fixture
 def portals(app, redis_url, tmp_path) -> Iterator[Portals]:
     """Two portal processes on the test's database and one Redis, with the pages opened on them."""
-    env = {**os.environ, "REDIS_URL": redis_url, "PORTAL_LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per 10 minutes"}
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "PORTAL_LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per 10 minutes",
+        "PORTAL_PRESENCE_TTL_SECONDS": str(PRESENCE_TTL),
+    }
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     started: list[tuple[subprocess.Popen, int, Path]] = []
     portals = None
@@ -221,6 +236,7 @@ def portals(app, redis_url, tmp_path) -> Iterator[Portals]:
         for process, port, log in started:
             _wait_listening(process, port, log)
         portals = Portals(*(f"http://127.0.0.1:{port}" for _, port, _ in started))
+        portals.processes = [process for process, _, _ in started]
         yield portals
     finally:
         for process, _, _ in started:
@@ -287,6 +303,23 @@ def test_the_facilitators_moves_on_one_process_reach_a_participant_on_the_other(
     assert by_id(school.wait("change", lambda p: p["number"] == 3))[hidden]["hidden"]
     text = json.dumps(school.received, ensure_ascii=False)
     assert SECRET_CHILD not in text and hidden_case.case_number not in text
+
+
+def test_people_served_by_a_stopped_process_leave_the_room_within_the_ttl(town, meeting, portals):
+    a, b = portals.a, portals.b
+    school = portals.open(b, log_in(b, town.teacher))
+    facilitator = portals.open(a, log_in(a, town.facilitator))
+    for page in (school, facilitator):
+        assert page.call("join", {"meeting_id": meeting.id})["ok"]
+    facilitator.wait("presence", lambda p: present(p) == {"鈴木", "高橋"})
+    # Past the TTL both are still present: each process keeps confirming its own connections.
+    time.sleep(PRESENCE_TTL + 1)
+    assert present(facilitator.rejoin(meeting)) == {"鈴木", "高橋"}
+    # Process B dies without running a disconnect handler; its connection's row is left behind.
+    portals.processes[1].kill()
+    portals.processes[1].wait(timeout=10)
+    time.sleep(PRESENCE_TTL + 1)
+    assert present(facilitator.rejoin(meeting)) == {"鈴木"}
 
 
 def test_logging_out_through_one_process_closes_the_pages_the_other_serves(town, meeting, portals):
