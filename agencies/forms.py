@@ -2,8 +2,8 @@
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, NumberRange, Regexp
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Regexp, ValidationError
 
 from agencies.fields import (
     ALL,
@@ -31,6 +31,37 @@ AUTO_JOIN_CHOICES = (
     ("all", "登録されたすべてのケース"),
     ("none", "自動では加えない（ケースごとに追加する）"),
 )
+
+
+# 部会 (sections of the practitioner meeting): each name fits Case.section and Meeting.section.
+SECTION_MAX_LENGTH = 40
+SECTIONS_MAX = 20
+
+
+def section_lines(value):
+    """Keep one 部会 name a line: each trimmed, blank lines dropped, one kind of line break."""
+    if not isinstance(value, str):
+        return value
+    return "\n".join(line.strip() for line in value.splitlines() if line.strip())
+
+
+def check_sections(form, field) -> None:
+    """Refuse a 部会 list with a name too long, a name twice, or too many names."""
+    names = field.data.splitlines() if field.data else []
+    problems = [
+        f"部会「{name[:20]}…」は{SECTION_MAX_LENGTH}文字以内で入力してください。"
+        for name in names
+        if len(name) > SECTION_MAX_LENGTH
+    ]
+    twice = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    problems += [f"部会「{name}」が2回以上入力されています。" for name in twice]
+    if "-" in names:  # the ledger's filter uses "-" for cases without a 部会
+        problems.append("「-」は部会の名前に使えません。")
+    if len(names) > SECTIONS_MAX:
+        problems.append(f"部会は{SECTIONS_MAX}までにしてください（{len(names)}入力されています）。")
+    if problems:
+        field.errors.extend(problems[:-1])
+        raise ValidationError(problems[-1])
 
 
 def _tier(label: str, default: str) -> StringField:
@@ -63,6 +94,7 @@ class CouncilForm(FlaskForm):
         choices=choices(*AUTO_JOIN_CHOICES),
         default="abuse",
     )
+    sections = TextAreaField("部会（1行に1つ）", [check_sections], filters=[section_lines])
     active = BooleanField("利用中", default=True)
 
     def __init__(self, *args, current_agency_id: int | None = None, **kwargs):
@@ -87,6 +119,7 @@ COUNCIL_FIELDS = (
     "tier_progress",
     "report_due_day",
     "child_guidance_auto_join",
+    "sections",
     "active",
 )
 

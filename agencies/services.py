@@ -3,6 +3,8 @@
 People are administered in agencies/people.py; what both share is in agencies/changes.py.
 """
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 
 from agencies.changes import NAME_TAKEN, PER_PAGE, Invalid, created, diff, refuse, saving
@@ -75,8 +77,42 @@ def create_council(actor: User, values: dict) -> Council:
     return _create(Council, "admin.council_create", actor, _with_coordinator([], values))
 
 
+# Features that file things under a council's 部会 register what they count by 部会 name (cases
+# counts its open cases), so agencies can refuse to remove a 部会 in use without knowing them.
+_section_counters: list[tuple[str, Callable[[Council], dict[str, int]]]] = []
+
+
+def register_section_counter(what: str, counter: Callable[[Council], dict[str, int]]) -> None:
+    """Have `counter(council)` tell how many of `what` (e.g. ケース) use each 部会 (once)."""
+    if (what, counter) not in _section_counters:
+        _section_counters.append((what, counter))
+
+
+def _removed_sections_in_use(council: Council, values: dict) -> list[str]:
+    """Return a message for each 部会 the change removes while something still uses it."""
+    if "sections" not in values:
+        return []
+    kept = set((values["sections"] or "").splitlines())
+    removed = [name for name in council.section_names if name not in kept]
+    if not removed:
+        return []
+    problems = []
+    for what, counter in _section_counters:
+        counts = counter(council)
+        problems += [
+            f"部会「{name}」は{counts[name]}件の{what}に設定されているため、削除（名称の変更）できません。"
+            f"先にその{what}の部会を変更してください。"
+            for name in removed
+            if counts.get(name)
+        ]
+    return problems
+
+
 def update_council(actor: User, council: Council, values: dict) -> dict:
-    """Change a council's settings."""
+    """Change a council's settings; a 部会 still in use is not removed (nor renamed)."""
+    in_use = _removed_sections_in_use(council, values)
+    if in_use:
+        raise Invalid({"sections": in_use})
     return _update(council, "admin.council_update", actor, _with_coordinator(council.members, values))
 
 
