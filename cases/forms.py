@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from cases import codes, policy
-from cases.ledger import SORTS, LedgerFilters
+from cases.ledger import NO_SECTION, SORTS, LedgerFilters
 from cases.models import RISK_LABELS, Case, Category, Part, Status
 from cases.reading import CASE_ACTION_LABELS, AccessHistoryFilters
 from cases.services import LEDGER_FIELDS, CaseInput, ChildInput, GuardianInput
@@ -102,6 +102,14 @@ def _active_agencies() -> list[Agency]:
     return list(db.session.scalars(select(Agency).where(Agency.active).order_by(Agency.name)))
 
 
+def _section_choices(councils, blank: str, current: str = "") -> list[SelectChoice]:
+    """Return the 部会 of the councils (each once, and the current one even if since removed)."""
+    names = dict.fromkeys(name for council in councils for name in council.section_names)
+    if current:
+        names.setdefault(current)
+    return _choices([("", blank), *((name, name) for name in names)])
+
+
 def _members(councils) -> list[Agency]:
     """Return the active member agencies of the councils, each once."""
     found = {a.id: a for c in councils for a in c.members if a.active}
@@ -148,11 +156,21 @@ class LedgerFilterForm(FlaskForm):
     lead_agency_id = SelectField("主担当機関", coerce=_opt_int)
     enrolled_agency_id = SelectField("所属機関", coerce=_opt_int)
     risk = SelectField("リスク", coerce=_opt_int, choices=[SelectChoice("", ALL), *RISK_CHOICES])
+    section = SelectField("部会", default="")
     overdue = BooleanField("確認期限を過ぎたものだけ")
     sort = HiddenField()
     direction = HiddenField()
 
-    FILTERS = ("q", "council_id", "category", "status", "lead_agency_id", "enrolled_agency_id", "risk")
+    FILTERS = (
+        "q",
+        "council_id",
+        "category",
+        "status",
+        "lead_agency_id",
+        "enrolled_agency_id",
+        "risk",
+        "section",
+    )
 
     def __init__(self, user: User, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
@@ -161,6 +179,13 @@ class LedgerFilterForm(FlaskForm):
         agencies = [("", ALL), *_agency_choices(_members(self.councils))]
         self.lead_agency_id.choices = _choices(agencies)
         self.enrolled_agency_id.choices = _choices(agencies)
+        sections = _section_choices(self.councils, ALL)
+        self.section.choices = [*sections[:1], SelectChoice(NO_SECTION, "（未設定）"), *sections[1:]]
+
+    @property
+    def has_sections(self) -> bool:
+        """Tell whether any of the person's councils is split into 部会 (the column and filter show)."""
+        return any(council.section_names for council in self.councils)
 
     def parse(self, page: str | None) -> tuple[LedgerFilters, list[str]]:
         """Return the filters asked for; a value that does not parse is dropped with a message."""
@@ -254,6 +279,7 @@ class CaseForm(FlaskForm):
     risk_level = RadioField("リスク", [_chosen("リスク")], coerce=int, choices=RISK_CHOICES, default=2)
     lead_agency_id = SelectField("主担当機関", coerce=_opt_int)
     key_person = StringField("主たる援助者", [_max(120)], filters=[_strip])
+    section = SelectField("部会", default="")
     support_policy = TextAreaField("援助方針", [_max(10000)], filters=[_lines])
     household_note = TextAreaField("世帯の状況", [_max(10000)], filters=[_lines])
     next_review_on = _date("次回確認時期")
@@ -271,6 +297,7 @@ class CaseForm(FlaskForm):
         self.main_abuser.choices = _choices(codes.choices("main_abuser", blank="（未選択）"))
         self.abuse_types.choices = _choices(codes.choices("abuse_type"))
         self.lead_agency_id.choices = _choices([("", "（調整機関が担当）"), *self.members])
+        self.section.choices = _section_choices(councils, "（未設定）")
         self.fill_row_choices()
 
     def fill_row_choices(self) -> None:
@@ -318,6 +345,7 @@ class CaseForm(FlaskForm):
             risk_level=self.risk_level.data,
             lead_agency_id=self.lead_agency_id.data,
             key_person=self.key_person.data or "",
+            section=self.section.data or "",
             support_policy=self.support_policy.data or "",
             household_note=self.household_note.data or "",
             next_review_on=self.next_review_on.data,
@@ -355,6 +383,7 @@ class LedgerForm(FlaskForm):
     risk_level = RadioField("リスク", [_chosen("リスク")], coerce=int, choices=RISK_CHOICES)
     lead_agency_id = SelectField("主担当機関", coerce=_opt_int)
     key_person = StringField("主たる援助者", [_max(120)], filters=[_strip])
+    section = SelectField("部会")
     support_policy = TextAreaField("援助方針", [_max(10000)], filters=[_lines])
     household_note = TextAreaField("世帯の状況", [_max(10000)], filters=[_lines])
     last_confirmed_on = _date("最終確認日")
@@ -371,6 +400,8 @@ class LedgerForm(FlaskForm):
             agencies.append(case.lead_agency)  # keep the current lead even if it left the council
         members = _agency_choices(agencies)
         self.lead_agency_id.choices = _choices([("", "（未設定）"), *members])
+        # The current 部会 stays selectable even if the council no longer has it.
+        self.section.choices = _section_choices([case.council], "（未設定）", current=case.section)
 
     def changes(self, case: Case) -> dict:
         """Return only the fields whose typed value differs from the case."""

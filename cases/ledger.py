@@ -25,6 +25,8 @@ from portal.models import User
 PAGE_SIZE = 50
 READ_LINKS_PER_INSERT = 1000
 NOT_SHARED = "（非共有）"
+# The 部会 filter's value for cases without one (the council form refuses it as a 部会 name).
+NO_SECTION = "-"
 
 SORTS = {
     "number": Case.case_number,
@@ -33,6 +35,7 @@ SORTS = {
     "review": Case.next_review_on,
     "confirmed": Case.last_confirmed_on,
     "category": Case.category,
+    "section": Case.section,
 }
 
 
@@ -47,6 +50,7 @@ class LedgerFilters:
     lead_agency_id: int | None = None
     enrolled_agency_id: int | None = None
     risk: int | None = None
+    section: str = ""
     overdue: bool = False
     sort: str = "review"
     direction: str = "asc"
@@ -101,6 +105,8 @@ def _query(user: User, filters: LedgerFilters):
         query = query.where(Case.lead_agency_id == filters.lead_agency_id)
     if filters.risk:
         query = query.where(Case.risk_level == filters.risk)
+    if filters.section:
+        query = query.where(Case.section == ("" if filters.section == NO_SECTION else filters.section))
     if filters.overdue:
         query = query.where(Case.next_review_on < today, Case.status != Status.CLOSED.value)
     pattern = like_pattern(filters.q)
@@ -213,6 +219,7 @@ EXPORT_HEADERS = [
     "リスク",
     "主担当機関",
     "主たる援助者",
+    "部会",
     "最終確認日",
     "次回確認時期",
     "終結日",
@@ -265,6 +272,7 @@ def _export_batch(user, cases, main_abusers, routes, reasons):
                 RISK_LABELS.get(case.risk_level, ""),
                 case.lead_agency.name if case.lead_agency else "",
                 case.key_person,
+                case.section,
                 _d(case.last_confirmed_on),
                 _d(case.next_review_on),
                 _d(case.closed_on),

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from agencies import services as council_settings
 from cases import codes, policy, sharing
 from cases.models import (
     Case,
@@ -72,6 +73,7 @@ class CaseInput:
     risk_level: int = 2
     lead_agency_id: int | None = None
     key_person: str = ""
+    section: str = ""
     support_policy: str = ""
     household_note: str = ""
     next_review_on: date | None = None
@@ -90,6 +92,7 @@ LEDGER_FIELDS = {
     "risk_level": "リスク",
     "lead_agency_id": "主担当機関",
     "key_person": "主たる援助者",
+    "section": "部会",
     "support_policy": "援助方針",
     "household_note": "世帯の状況",
     "last_confirmed_on": "最終確認日",
@@ -136,9 +139,31 @@ def _check_input(user: User, data: CaseInput) -> Council:
             problems.append(f"{child.name} の生年月日が未来の日付です。")
     if data.risk_level not in (1, 2, 3):
         problems.append("リスクを選んでください。")
+    problems += _section_problems(council, data.section)
     if problems:
         raise CaseError(*problems)
     return council
+
+
+def _section_problems(council: Council, section: str) -> list[str]:
+    """Refuse a 部会 that is not one of the council's (blank: none set)."""
+    if section and section not in council.section_names:
+        return ["部会は協議会の設定にあるものから選んでください。"]
+    return []
+
+
+def open_cases_per_section(council: Council) -> dict[str, int]:
+    """Count the council's cases not closed (受理中・登録中) under each 部会 name."""
+    rows = db.session.execute(
+        select(Case.section, func.count())
+        .where(Case.council_id == council.id, Case.section != "", Case.status != Status.CLOSED.value)
+        .group_by(Case.section)
+    )
+    return {section: n for section, n in rows}
+
+
+# A 部会 that open cases are filed under is not removed from the council's settings.
+council_settings.register_section_counter("ケース", open_cases_per_section)
 
 
 def register_case(user: User, data: CaseInput) -> Case:
@@ -156,6 +181,7 @@ def register_case(user: User, data: CaseInput) -> Case:
         risk_level=data.risk_level,
         lead_agency_id=data.lead_agency_id or council.coordinating_agency_id,
         key_person=data.key_person,
+        section=data.section,
         support_policy=clean_html(data.support_policy),
         household_note=clean_html(data.household_note),
         next_review_on=data.next_review_on,
@@ -188,12 +214,10 @@ def register_case(user: User, data: CaseInput) -> Case:
     db.session.flush()
     _record_change(case, user, "status", "", case.status_label, source="registration")
     _add_standard_involvements(user, case, council)
-    audit.record(
-        "case.create",
-        actor=user,
-        target=case,
-        detail={"status": case.status, "category": case.category, "children": len(case.children)},
-    )
+    detail = {"status": case.status, "category": case.category, "children": len(case.children)}
+    if case.section:
+        detail["section"] = case.section
+    audit.record("case.create", actor=user, target=case, detail=detail)
     db.session.commit()
     return case
 
@@ -325,6 +349,8 @@ def _check_changes(case: Case, changes: dict) -> None:
         a.id for a in case.council.members
     }:
         problems.append("主担当機関は協議会の構成機関から選んでください。")
+    if "section" in changes:
+        problems += _section_problems(case.council, changes["section"])
     if problems:
         raise CaseError(*problems)
 
