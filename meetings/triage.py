@@ -1,4 +1,4 @@
-"""The practitioner agenda from the ledger: every active case marked 共有のみ or 協議, with reasons."""
+"""The practitioner agenda from the ledger: active cases (of its 部会) marked 共有のみ or 協議, and why."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -46,12 +46,18 @@ MINUTES = {Mark.DISCUSS: 10, Mark.SHARE: 2}
 
 
 def window_start(meeting: Meeting) -> date:
-    """Return the day after which findings count as new: the previous meeting of this tier, else 90 days."""
+    """Return the day after which findings count as new: the previous meeting of this tier, else 90 days.
+
+    Only a meeting that went through the same cases counts: for a 部会's meeting, the previous one
+    of that 部会 or of the whole council; for a whole-council meeting, the previous whole one.
+    Another 部会's meeting did not see these cases, so findings since then are still new.
+    """
     previous = db.session.scalar(
         select(Meeting.starts_at)
         .where(
             Meeting.council_id == meeting.council_id,
             Meeting.tier == meeting.tier,
+            Meeting.section.in_(sorted({"", meeting.section})),
             Meeting.status == MeetingStatus.ENDED.value,
             Meeting.starts_at < meeting.starts_at,
         )
@@ -137,15 +143,28 @@ def _concern_reasons(case_ids: list[int], since: date, found: dict[int, set[str]
             found[newest.case_id].add("concern_up")
 
 
+def agenda_cases(meeting: Meeting) -> list[Case]:
+    """Return the active cases the ledger puts on the agenda: those of the meeting's 部会, if it has one.
+
+    Only the agenda built from the ledger narrows to the 部会; a person may still add any case of
+    the council by hand (a sibling's case followed by another 部会, say).
+    """
+    cases = services.active_cases(meeting)
+    if meeting.section:
+        cases = [case for case in cases if case.section == meeting.section]
+    return cases
+
+
 def build_agenda(user: User, meeting: Meeting) -> int:
     """Put every active case on the agenda with its mark and reasons; return how many items were added.
 
-    Items already there keep a mark a person overrode; their reasons are found afresh.
+    A meeting of one 部会 takes only that 部会's cases. Items already there keep a mark a person
+    overrode; their reasons are found afresh.
     """
     services._require_editable(user, meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise services.MeetingError("開始前の会議だけ、台帳から議題を作れます。")
-    cases = services.active_cases(meeting)
+    cases = agenda_cases(meeting)
     reasons = find_reasons(meeting, cases)
     existing = {i.case_id: i for i in meeting.items if i.case_id}
     added = 0
@@ -166,9 +185,10 @@ def build_agenda(user: User, meeting: Meeting) -> int:
         if not item.mark_overridden:
             item.mark = mark.value
     _order(meeting)
-    audit.record(
-        "meeting.build_agenda", actor=user, target=meeting, detail={"added": added, "cases": len(cases)}
-    )
+    detail = {"added": added, "cases": len(cases)}
+    if meeting.section:
+        detail["section"] = meeting.section
+    audit.record("meeting.build_agenda", actor=user, target=meeting, detail=detail)
     db.session.commit()
     return added
 
