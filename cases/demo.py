@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from agencies import services as council_settings
 from cases import services, sharing
 from cases.demo_households import AGENCIES, MIDORI_REGISTERED, Household, Kid
 from cases.demo_other_cases import OTHER_CASES
@@ -26,6 +27,9 @@ HOUSEHOLDS = MIDORI_REGISTERED + OTHER_CASES
 COUNCILS = {"midori": "みどり市", "aoba": "あおば町"}
 COORDINATORS = {"midori": "sato", "aoba": "yamada"}
 CONSENT_WORDING = "切れ目のない支援のため、関係機関とプラン内容を共有することについて同意します。"
+# みどり市 splits its practitioner meeting into 部会 (DOMAIN.md); あおば町, a small town, does not.
+BABIES, SCHOOL, PREGNANT = "乳幼児部会", "児童生徒部会", "特定妊婦・若年部会"
+SECTIONS = {"midori": (BABIES, SCHOOL, PREGNANT)}
 
 
 @dataclass
@@ -70,6 +74,7 @@ def load_town() -> Town:
 def seed_cases() -> None:
     """Add the demo cases of both councils, oldest first so case numbers follow the dates."""
     town = load_town()
+    _set_sections(town)
     made = 0
     for household in sorted(HOUSEHOLDS, key=lambda h: -h.days_ago):
         case = _register(town, household)
@@ -77,6 +82,23 @@ def seed_cases() -> None:
         made += 1
     audit.record("demo.seed", target_type="cases", detail={"part": "cases", "cases": made})
     db.session.commit()
+
+
+def _set_sections(town: Town) -> None:
+    """The system administrator enters each council's 部会 in its settings, as on the admin page."""
+    for key, names in SECTIONS.items():
+        council = town.councils[key]
+        values = {"name": council.name, "sections": "\n".join(names)}
+        council_settings.update_council(town.people["admin"], council, values)
+
+
+def _section(h: Household) -> str:
+    """File a case under a 部会: expectant mothers, else households with a school child, else babies."""
+    if h.council not in SECTIONS:
+        return ""
+    if h.category == "pregnant":
+        return PREGNANT
+    return SCHOOL if any((k.grade or 0) >= 1 for k in h.children) else BABIES
 
 
 def _birth_date(kid: Kid, today: date) -> date:
@@ -110,6 +132,7 @@ def _register(town: Town, h: Household) -> Case:
         risk_level=h.risk,
         lead_agency_id=town.agency_id(h.lead) if h.lead else None,
         key_person=h.key_person,
+        section=_section(h),
         support_policy=h.policy,
         household_note=h.note,
         next_review_on=town.ago(-h.review_in) if h.review_in is not None else None,

@@ -1,4 +1,4 @@
-"""Demo meetings of みどり市 (SCENARIOS 3, 4): the 山本 household case meeting, a practitioner meeting."""
+"""Demo meetings of みどり市 (SCENARIOS 3, 4): the 山本 household case meeting, practitioner meetings."""
 
 from datetime import datetime, time, timedelta
 
@@ -65,3 +65,27 @@ def seed_meetings() -> None:
         sato, practitioner, services.ItemInput("report", "前回会議以降の新規登録・終結の報告", "佐藤", 10)
     )
     triage.build_agenda(sato, practitioner)
+    _seed_section_meeting(sato, council, day + timedelta(days=14))
+
+
+def _seed_section_meeting(sato: User, council: Council, day) -> None:
+    """Schedule a meeting of the council's first 部会 (乳幼児部会), its agenda built from its cases."""
+    if not council.section_names:
+        return
+    section = council.section_names[0]
+    words = ("保育", "こども園", "保健", "病院", "児童相談所", "こども家庭センター")
+    invited = [a.id for a in council.members if any(word in a.name for word in words)]
+    meeting = services.schedule_meeting(
+        sato,
+        services.MeetingInput(
+            council_id=council.id,
+            tier=Tier.PRACTITIONER.value,
+            title=f"{day.month}月の{section}",
+            starts_at=datetime.combine(day, time(14, 0), tzinfo=services.JST),
+            minutes_planned=90,
+            place="みどり市保健センター 2階 研修室",
+            section=section,
+            agency_ids=invited,
+        ),
+    )
+    triage.build_agenda(sato, meeting)
