@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cases import policy
-from cases.demo import seed_cases
+from cases.demo import COUNCILS, seed_cases
 from cases.models import (
     AccessGrant,
     Case,
@@ -212,3 +212,21 @@ def test_school_teacher_ledger_page_lists_her_children_only(seeded, client):
         assert name in page
     for name in ("山本 ゆい", "坂本 芽依", "工藤 湊", "遠藤 颯太", "平野 蒼空"):
         assert name not in page
+
+
+def test_every_midori_case_is_filed_under_one_of_its_sections(seeded):
+    midori, aoba = (
+        db.session.scalar(select(Council).where(Council.municipality == name)) for name in COUNCILS.values()
+    )
+    assert midori.section_names == ["乳幼児部会", "児童生徒部会", "特定妊婦・若年部会"]
+    assert aoba.section_names == []
+    sections = Counter(
+        db.session.scalars(
+            select(Case.section).where(Case.council_id == midori.id, Case.status == Status.REGISTERED.value)
+        )
+    )
+    assert sections == {"児童生徒部会": 14, "乳幼児部会": 6, "特定妊婦・若年部会": 4}
+    assert case_of("小林 あかり").section == "特定妊婦・若年部会"
+    assert case_of("山本 はると").section == "児童生徒部会", "a household with a school child"
+    assert case_of("福田 紬").section == "乳幼児部会"
+    assert {c.section for c in db.session.scalars(select(Case).where(Case.council_id == aoba.id))} == {""}
