@@ -19,6 +19,11 @@ def init_app(app) -> None:
     register_home_panel(views_plans.home_panel)
     app.add_template_global(views_plans.visible_plan_count)
     register_demo_seeder(demo.seed_cases)
+    # A 部会 that open cases use cannot be removed from the council's settings.
+    from agencies.services import register_section_counter
+    from cases.services import open_cases_per_section
+
+    register_section_counter("ケース", open_cases_per_section)
     register_demo_seeder(plan_demo.seed_plans)
     from cases import cli
 

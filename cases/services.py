@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from agencies import services as council_settings
 from cases import codes, policy, sharing
 from cases.models import (
     Case,
@@ -160,10 +159,6 @@ def open_cases_per_section(council: Council) -> dict[str, int]:
         .group_by(Case.section)
     )
     return {section: n for section, n in rows}
-
-
-# A 部会 that open cases are filed under is not removed from the council's settings.
-council_settings.register_section_counter("ケース", open_cases_per_section)
 
 
 def register_case(user: User, data: CaseInput) -> Case:

@@ -35,3 +35,8 @@ def init_app(app) -> None:
     register_nav_item(NavItem("会議", "meetings.index", access.may_use_meetings, order=30))
     register_home_panel(tasks.home_panel)
     register_demo_seeder(demo.seed_meetings)
+    # A 部会 that a meeting not yet held uses cannot be removed from the council's settings.
+    from agencies.services import register_section_counter
+    from meetings.services import meetings_per_section
+
+    register_section_counter("会議", meetings_per_section)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from cases import policy, sharing
 from cases.models import Case, InvolvementKind, Status
@@ -203,6 +203,20 @@ def invite(user: User, meeting: Meeting, agency_ids=(), user_ids=()) -> list[Inv
     )
     db.session.commit()
     return added
+
+
+def meetings_per_section(council: Council) -> dict[str, int]:
+    """Count the council's meetings not yet ended under each 部会 name."""
+    rows = db.session.execute(
+        select(Meeting.section, func.count())
+        .where(
+            Meeting.council_id == council.id,
+            Meeting.section != "",
+            Meeting.status != MeetingStatus.ENDED.value,
+        )
+        .group_by(Meeting.section)
+    )
+    return {section: n for section, n in rows}
 
 
 def recorder_candidates(meeting: Meeting) -> list[User]:

@@ -163,3 +163,21 @@ def test_only_practitioner_and_progress_meetings_have_a_section(town, filed, tie
 def test_a_section_meeting_is_stored_with_its_section(town, filed):
     meeting = schedule(town, section=f" {BABIES} ")
     assert meeting.section == BABIES
+
+
+def test_a_section_a_meeting_not_yet_held_uses_stays_in_the_settings(town, filed, client, login):
+    from agencies import services as council_settings
+
+    meeting = schedule(town, section=BABIES)
+    # The cases leave the 部会, so only the meeting still uses it.
+    for case in (filed["baby"], filed["baby2"], filed["intake"]):
+        db.session.refresh(case)
+        case_services.update_case(town.coordinator, case, {"section": ""}, case.version)
+    problems = council_settings._removed_sections_in_use(town.council, {"sections": SCHOOL})
+    assert problems == [
+        f"部会「{BABIES}」は1件の会議に設定されているため、削除（名称の変更）できません。"
+        "先にその会議の部会を変更してください。"
+    ]
+    live.start(town.facilitator, meeting)
+    live.end(town.facilitator, meeting)
+    assert council_settings._removed_sections_in_use(town.council, {"sections": SCHOOL}) == []
