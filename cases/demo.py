@@ -16,7 +16,7 @@ from agencies import services as council_settings
 from cases import services, sharing
 from cases.demo_households import AGENCIES, MIDORI_REGISTERED, Household, Kid
 from cases.demo_other_cases import OTHER_CASES
-from cases.models import Case, Part
+from cases.models import Case, Involvement, InvolvementKind, Part
 from cases.services import CaseInput, ChildInput, GuardianInput
 from portal import audit
 from portal.dates import fiscal_year, today_in_japan
@@ -276,6 +276,19 @@ def _nishida(town: Town, case: Case) -> None:
     )
 
 
+def _nishimura(town: Town, case: Case) -> None:
+    """葵 moved away 70 days ago: her school's involvement ends, so its reports leave her off."""
+    # The ledger still lists みどり中学校 (her new school is unconfirmed): no report in 2 months, SCENARIOS 4.
+    enrolled = db.session.scalar(
+        select(Involvement.id).where(
+            Involvement.case_id == case.id,
+            Involvement.agency_id == town.agency_id("jh"),
+            Involvement.kind == InvolvementKind.ENROLLED.value,
+        )
+    )
+    sharing.end_involvement(town.people["sato"], case, enrolled, town.ago(70))
+
+
 def _hirano(town: Town, case: Case) -> None:
     """Before the 受理会議, the school checks the child today: an emergency share for a week."""
     sharing.emergency_share(
@@ -296,5 +309,6 @@ SHARING_STEPS: dict[str, Callable[[Town, Case], None]] = {
     "ishikawa": _ishikawa,
     "kaneko": _kaneko,
     "nishida": _nishida,
+    "nishimura": _nishimura,
     "hirano": _hirano,
 }

@@ -169,6 +169,7 @@ MIDORI_REGISTERED = [
         [Kid("福田 紬", "ふくだ つむぎ", "女", -3, "hikari", "りす組")],
         [("mother", "福田 彩", "ふくだ あや")],
         abuse=["neglect"], abuser="mother", review_in=28, confirmed_days_ago=12,
+        policy="<p>保育園が登園状況と身体の清潔を毎日確認。保健師が母の育児相談に応じる。</p>",
         notes=[Note("tanaka", 55, "observation", "<p>おむつかぶれがひどい。登園は週3日程度。</p>", "福田 紬"),
                Note("tanaka", 20, "observation", "<p>登園が増え、表情が明るくなった。</p>", "福田 紬")],
     ),
@@ -177,7 +178,8 @@ MIDORI_REGISTERED = [
         [Kid("太田 朝陽", "おおた あさひ", "男", 0, "sakura", "らいおん組"),
          Kid("太田 澪", "おおた みお", "女", days_old=300)],
         [("mother", "太田 真理", "おおた まり")],
-        abuse=["neglect", "psychological"], abuser="mother", review_in=-5, confirmed_days_ago=40,
+        abuse=["neglect", "psychological"], abuser="mother", review_in=26, confirmed_days_ago=40,
+        policy="<p>こども園で朝陽くんの様子を見守り、保健師が澪ちゃんの乳児健診の受診を支える。</p>",
         notes=[Note("morita", 45, "report", MIO_ATTENDANCE, "太田 朝陽")],
     ),
     Household(
@@ -195,6 +197,7 @@ MIDORI_REGISTERED = [
         "fujii", "protection", 110, "medical", [Kid("藤井 悠真", "ふじい ゆうま", "男", 1, "s1", "3")],
         [("mother", "藤井 恵", "ふじい めぐみ"), ("father", "藤井 大樹", "ふじい だいき")],
         abuse=["physical"], abuser="mother", registered_after=6, review_in=40, confirmed_days_ago=12,
+        policy="<p>学校が登校時の様子とけがの有無を確認。母の育児の負担は保健センターが相談に応じる。</p>",
         notes=[Note("takahashi", 15, "observation", "<p>元気に登校。けがは見られない。</p>", "藤井 悠真")],
     ),
     Household(
@@ -203,19 +206,22 @@ MIDORI_REGISTERED = [
          Kid("岡本 律", "おかもと りつ", "男", 3, "s2", "1")],
         [("father", "岡本 浩二", "おかもと こうじ")],
         abuse=["neglect"], abuser="father", risk=1, review_in=50, confirmed_days_ago=12,
+        policy="<p>民生委員と学校で見守り、父に家事支援の利用を勧める。</p>",
         extras=[Extra("commissioners", MEETING, 90, "個別ケース検討会議", ended_days_ago=90)],
     ),
     Household(
         "harada", "protection", 30, "neighbor",
         [Kid("原田 大翔", "はらだ ひろと", "男", -2, "hikari", "うさぎ組")],
         [("father", "原田 翔", "はらだ しょう"), ("mother", "原田 里奈", "はらだ りな")],
-        abuse=["physical"], abuser="father", risk=3, lead="cgc", review_in=-2, confirmed_days_ago=28,
+        abuse=["physical"], abuser="father", risk=3, lead="cgc", review_in=16, confirmed_days_ago=28,
+        policy="<p>児童相談所が主担当。保育園が毎日身体を確認し、欠席の日は当日中にセンターへ連絡。</p>",
         notes=[Note("ito", 25, "visit", "<p>安全確認のため訪問。本人に会えた。父は不在。</p>")],
     ),
     Household(
         "nomura", "protection", 220, "school", [Kid("野村 結愛", "のむら ゆあ", "女", 4, "s1", "1")],
         [("mother", "野村 千夏", "のむら ちなつ")],
         abuse=["psychological"], abuser="mother", risk=1, review_in=60, confirmed_days_ago=12,
+        policy="<p>学校で本人の話を聞く時間を定期的に設け、母には子育て相談を案内する。</p>",
     ),
     Household(
         "takeuchi", "protection", 130, "nursery",
@@ -223,6 +229,7 @@ MIDORI_REGISTERED = [
          Kid("竹内 蒼", "たけうち あおい", "男", 2, "s1", "2")],
         [("mother", "竹内 美紀", "たけうち みき")],
         abuse=["neglect"], abuser="mother", review_in=25, confirmed_days_ago=12,
+        policy="<p>こども園が朝食と身なりを確認し、必要なときは補食を出す。学校は蒼くんの登校を見守る。</p>",
         notes=[Note("morita", 90, "observation", "<p>咲良ちゃん、朝食を食べずに登園する日が多い。</p>",
                     "竹内 咲良")],
     ),
@@ -244,6 +251,9 @@ MIDORI_REGISTERED = [
         policy="<p>ヤングケアラー。きょうだいの世話で欠席が続く。SSWが本人と面談し、家事支援を調整。</p>",
         review_in=20, confirmed_days_ago=12,
         extras=[Extra("board", ASSIGNED, 80, "スクールソーシャルワーカー派遣")],
+        notes=[Note("sato", 70, "call",
+                    "<p>みどり中学校から電話。葵さんは母と県外の祖父母宅へ移り、転校の手続き中とのこと。"
+                    "学校の在籍としての関与は本日で終了。転居先の自治体・学校は未確認。</p>", "西村 葵")],
     ),
     Household(
         "kaneko", "support", 50, "health", [Kid("金子 颯", "かねこ はやて", "男", days_old=190)],
@@ -275,7 +285,7 @@ MIDORI_REGISTERED = [
     Household(
         "matsui", "support", 210, "family", [Kid("松井 美月", "まつい みづき", "女", -3, "hikari", "りす組")],
         [("father", "松井 達也", "まつい たつや")],
-        policy="<p>父子家庭の育児不安。保育園が送迎時に声をかける。</p>", review_in=-3, confirmed_days_ago=45,
+        policy="<p>父子家庭の育児不安。保育園が送迎時に声をかける。</p>", review_in=24, confirmed_days_ago=45,
         notes=[Note("tanaka", 50, "observation", "<p>父から「夜泣きで眠れない」と相談あり。</p>",
                     "松井 美月")],
     ),
