@@ -145,3 +145,34 @@ def test_participants_follow_the_facilitator_live(live_server, browser, page, lo
     finally:
         school_context.close()
         cgc_context.close()
+
+
+def test_the_recorder_types_the_notes_the_facilitator_runs_the_meeting(live_server, browser, page, log_in):
+    meeting_id, household_number, _hidden_number = build_meeting(live_server)
+    with live_server.app.app_context():
+        from meetings.models import Meeting
+        from portal.models import User
+
+        meeting = db.session.get(Meeting, meeting_id)
+        suzuki = db.session.query(User).filter_by(login_id="suzuki").one()
+        ito = db.session.query(User).filter_by(login_id="ito").one()
+        services.set_recorder(suzuki, meeting, ito.id)
+    room = f"/meetings/{meeting_id}/live"
+    log_in("suzuki")
+    page.goto(room)
+    recorder_context, recorder = open_as(browser, live_server, "ito", room)
+    try:
+        for each in (page, recorder):
+            expect(each.locator("#meeting-room")).to_have_attribute("data-connected", "yes")
+        expect(recorder.get_by_role("button", name="次の議題")).to_have_count(0)
+        page.get_by_role("button", name="会議を開始").click()
+        page.get_by_role("button", name="次の議題").click()
+        expect(recorder.locator("#current-title")).to_contain_text(household_number, timeout=1000)
+        recorder.locator("#notes").fill("記録係：父は面会に応じた。")
+        expect(page.locator("#notes")).to_have_value("記録係：父は面会に応じた。", timeout=3000)
+        # The case the 児童相談所 may not see: no notes box for the recorder, only 非共有.
+        page.get_by_role("button", name="次の議題").click()
+        expect(recorder.locator("#current-title")).to_have_text("3. 非共有", timeout=1000)
+        expect(recorder.locator("#notes")).to_have_count(0)
+    finally:
+        recorder_context.close()
