@@ -80,6 +80,7 @@ PEOPLE = [
     ),
     ("admin", "加藤 翔太", "かとう しょうた", "みどり市情報政策課", "システム管理者", [Role.ADMIN], False),
     ("auditor", "吉田 綾", "よしだ あや", "みどり市情報政策課", "監査担当", [Role.AUDITOR], False),
+    ("hayashi", "林 孝之", "はやし たかゆき", "みどり中学校", "教頭", [Role.AGENCY_MEMBER], False),
     ("newcomer", "松本 陽菜", "まつもと ひな", "みどり中学校", "養護教諭", [Role.AGENCY_MEMBER], True),
 ]
 

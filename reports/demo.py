@@ -22,7 +22,7 @@ from reports.periods import Period, current_period, recent_periods
 from reports.rows import RowInput
 
 # The people who send their agency's monthly report (SCENARIOS.md, "The world").
-REPORTERS = ("takahashi", "kimura", "newcomer", "tanaka", "morita")
+REPORTERS = ("takahashi", "kimura", "hayashi", "tanaka", "morita")
 # (login id, submitted?) for the current period: the nursery has sent it, the school keeps a draft.
 CURRENT = (("tanaka", True), ("takahashi", False))
 
