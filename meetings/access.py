@@ -7,7 +7,7 @@ from cases import policy
 from cases.models import Case, Part
 from meetings.models import AgendaItem, Invitee, Meeting
 from portal.extensions import db
-from portal.models import Role, User
+from portal.models import Agency, Role, User, UserRole
 
 
 def may_schedule(user: User) -> bool:
@@ -95,6 +95,21 @@ def item_cases(items: list[AgendaItem]) -> list[Case]:
         for case in item.cases:
             seen.setdefault(case.id, case)
     return list(seen.values())
+
+
+def agency_viewer(agency: Agency) -> User:
+    """Return a stand-in member of the agency: the policy's view for the agency as a whole.
+
+    Grants go to agencies; a case role other than coordinating adds nothing, so an agency member
+    sees exactly what every attendee of the agency may see. It is never added to the session.
+    """
+    return User(
+        id=None,
+        name=agency.name,
+        agency_id=agency.id,
+        active=True,
+        role_rows=[UserRole(role=Role.AGENCY_MEMBER.value)],
+    )
 
 
 def reader_key(user: User) -> tuple:

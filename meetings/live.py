@@ -139,6 +139,11 @@ def record(user: User, meeting: Meeting, item_id: int, data: Decision) -> Change
     if item.case_id is None:
         raise MeetingError("ケースの議題だけに決定を記録できます。")
     problems = []
+    runs = access.can_run(user, meeting)
+    if not runs and (
+        data.closure_reason != item.closure_reason or (data.lead_agency_id or None) != item.lead_agency_id
+    ):
+        problems.append("主担当機関の変更と終結は進行役が記録します。")
     if data.lead_agency_id and data.lead_agency_id not in {a.id for a in meeting.council.members}:
         problems.append("主担当機関は協議会の構成機関から選んでください。")
     if data.closure_reason and data.closure_reason not in codes.labels("closure_reason"):
@@ -179,8 +184,14 @@ def assign(
     _require_recording(user, meeting)
     item = _item(meeting, item_id, user)
     problems = []
-    if agency_id not in {a.id for a in meeting.council.members} or db.session.get(Agency, agency_id) is None:
+    agency = db.session.get(Agency, agency_id) if isinstance(agency_id, int) else None
+    if agency is None or agency_id not in {a.id for a in meeting.council.members}:
         problems.append("担当機関は協議会の構成機関から選んでください。")
+    elif agency.id != meeting.council.coordinating_agency_id and not payloads.Reader(
+        access.agency_viewer(agency), meeting
+    ).sees(item):
+        # The task is shown on the agency's home page: never for an item it may not see.
+        problems.append("この機関はこの議題のケースを見られないため、役割を割り当てられません。")
     if not task.strip():
         problems.append("役割の内容を入力してください。")
     if due_on is not None and due_on < meeting_day(meeting):
@@ -235,18 +246,18 @@ def end(user: User, meeting: Meeting) -> Change:
 def _write_back(user: User, meeting: Meeting, item: AgendaItem, day: date) -> None:
     """Write one decided item into the ledger of each case it takes up (its own and the linked ones).
 
-    The item's written-back mark rides with the last case; writing a case again is harmless (equal
-    values are no change, a closed case is not closed again), so a retry after a failure completes it.
+    Each case is written (and closed) in its own transaction; the item is marked written back only
+    after all of them. Writing a case again is harmless (equal values are no change, a closed case is
+    not closed again), so ending again after a failure completes what was left.
     """
-    cases = item.cases
-    for index, case in enumerate(cases):
-        if index == len(cases) - 1:
-            item.written_back_at = utcnow()
+    for case in item.cases:
         try:
             _write_case(user, meeting, item, case, day)
         except case_services.CaseError as error:
             db.session.rollback()
             raise MeetingError(*(f"ケース {case.case_number}: {m}" for m in error.messages)) from error
+    item.written_back_at = utcnow()
+    db.session.commit()
 
 
 def _write_case(user: User, meeting: Meeting, item: AgendaItem, case: Case, day: date) -> None:

@@ -19,7 +19,7 @@ from meetings.minutes_models import Minutes, MinutesSection, MinutesVersion
 from meetings.models import Meeting
 from portal import audit, wordfile
 from portal.extensions import db
-from portal.models import Agency, Role, User, UserRole
+from portal.models import Agency, User
 from portal.types import UTCDateTime, utcnow
 from portal.wordfile import Html
 
@@ -63,21 +63,6 @@ class Copy:
         return f"配付番号 {self.number}　{name}" if self.number else name
 
 
-def agency_viewer(agency: Agency) -> User:
-    """Return a stand-in member of the agency: the policy's view for the agency as a whole.
-
-    Grants go to agencies; a case role other than coordinating adds nothing, so an agency member
-    sees exactly what every attendee of the agency may see. It is never added to the session.
-    """
-    return User(
-        id=None,
-        name=agency.name,
-        agency_id=agency.id,
-        active=True,
-        role_rows=[UserRole(role=Role.AGENCY_MEMBER.value)],
-    )
-
-
 def recipients(meeting: Meeting, attending: bool) -> list[Agency]:
     """Return the agencies given numbered copies: those attending, else those invited and not declining."""
     if attending:
@@ -99,7 +84,7 @@ def copy_for(user: User, meeting: Meeting, agency_id: int | None, attending: boo
     if not access.can_run(user, meeting) or agency_id not in number_of:
         return None
     agency = db.session.get(Agency, agency_id)
-    return Copy(agency_viewer(agency), agency, number_of[agency_id])
+    return Copy(access.agency_viewer(agency), agency, number_of[agency_id])
 
 
 class View:

@@ -238,8 +238,10 @@ def set_recorder(user: User, meeting: Meeting, recorder_id: int | None) -> Meeti
         raise MeetingError("終了した会議の記録係は変更できません。")
     if recorder_id is not None and recorder_id not in {u.id for u in recorder_candidates(meeting)}:
         raise MeetingError("記録係は調整機関の職員か、招待した機関の人から選んでください。")
+    previous = meeting.recorder_id
     meeting.recorder_id = recorder_id
-    audit.record("meeting.recorder", actor=user, target=meeting, detail={"recorder_id": recorder_id})
+    detail = {"recorder_id": recorder_id, "previous_id": previous}
+    audit.record("meeting.recorder", actor=user, target=meeting, detail=detail)
     db.session.commit()
     return meeting
 
@@ -285,6 +287,10 @@ def add_item(user: User, meeting: Meeting, data: ItemInput) -> AgendaItem:
     if data.case_id and (case is None or case.council_id != meeting.council_id):
         problems.append("ケースはこの協議会のものを選んでください。")
     linked = _linked_cases(meeting, case, data.linked_case_ids, problems)
+    taken = {case_id: i for i in meeting.items for case_id in i.case_ids}
+    for each in ([case] if case else []) + linked:
+        if each.id in taken:
+            problems.append(f"ケース {each.case_number} は議題{taken[each.id].position}で扱っています。")
     if meeting.tier == Tier.REPRESENTATIVE and (case is not None or linked):
         problems.append("代表者会議ではケースを扱いません。")
     if problems:

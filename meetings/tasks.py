@@ -4,6 +4,7 @@ from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import select
 
+from meetings import access
 from meetings.models import Meeting, MeetingStatus, RoleAssignment
 from meetings.services import MeetingError
 from portal import audit
@@ -12,8 +13,15 @@ from portal.models import User
 from portal.types import utcnow
 
 
+def _shown(user: User, rows: list[RoleAssignment]) -> list[RoleAssignment]:
+    """Keep the tasks whose item the person may see: every case it took up is shared with them."""
+    cases = {case.id: case for row in rows for case in row.item.cases}
+    shared = access.shared_case_ids(user, list(cases.values())) if cases else set()
+    return [row for row in rows if all(case_id in shared for case_id in row.item.case_ids)]
+
+
 def open_tasks(user: User) -> list[RoleAssignment]:
-    """Return the open tasks of the person's agency from ended meetings, soonest due first."""
+    """Return the open tasks of the person's agency from ended meetings that they may see, soonest first."""
     rows = db.session.scalars(
         select(RoleAssignment)
         .join(Meeting, Meeting.id == RoleAssignment.meeting_id)
@@ -23,13 +31,15 @@ def open_tasks(user: User) -> list[RoleAssignment]:
             Meeting.status == MeetingStatus.ENDED.value,
         )
     ).all()
-    return sorted(rows, key=lambda r: (r.due_on is None, r.due_on, r.id))
+    return sorted(_shown(user, rows), key=lambda r: (r.due_on is None, r.due_on, r.id))
 
 
 def mark_done(user: User, task_id: int) -> RoleAssignment:
     """Mark one of the agency's tasks done."""
     row = db.session.get(RoleAssignment, task_id)
     if row is None or row.agency_id != user.agency_id or row.meeting.status != MeetingStatus.ENDED:
+        raise MeetingError("役割が見つかりません。")
+    if not _shown(user, [row]):
         raise MeetingError("役割が見つかりません。")
     if row.done_at is None:
         row.done_at = utcnow()

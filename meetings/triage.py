@@ -167,8 +167,12 @@ def build_agenda(user: User, meeting: Meeting) -> int:
     cases = agenda_cases(meeting)
     reasons = find_reasons(meeting, cases)
     existing = {i.case_id: i for i in meeting.items if i.case_id}
+    # A case another item already takes up beside its own is not given an item of its own.
+    linked = {case_id for i in meeting.items for case_id in i.case_ids[1:]} - set(existing)
     added = 0
     for case in cases:
+        if case.id in linked:
+            continue
         codes = reasons.get(case.id, [])
         mark = Mark.DISCUSS if codes else Mark.SHARE
         item = existing.get(case.id)

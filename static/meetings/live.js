@@ -150,13 +150,21 @@
     var review = el("input"); review.type = "date"; review.name = "next_review_on"; review.value = item.next_review_on || "";
     form.appendChild(field("援助方針", text));
     form.appendChild(field("次回確認時期", review));
-    form.appendChild(field("主担当機関", select("lead_agency_id", config.agencies.map(function (a) { return [a.id, a.name]; }), item.lead_agency_id)));
-    form.appendChild(field("終結（理由）", select("closure_reason", config.closure_reasons, item.closure_reason)));
+    // Changing the lead agency and closing are the facilitator's; a 記録係 keeps what is recorded.
+    if (canRun) {
+      form.appendChild(field("主担当機関", select("lead_agency_id", config.agencies.map(function (a) { return [a.id, a.name]; }), item.lead_agency_id)));
+      form.appendChild(field("終結（理由）", select("closure_reason", config.closure_reasons, item.closure_reason)));
+    }
+    if (item.linked && item.linked.length) {
+      form.appendChild(el("p", "この決定は、あわせて扱う各ケースの台帳にそのまま記録されます。", "muted"));
+    }
     form.appendChild(el("button", "決定を記録")).type = "submit";
     form.addEventListener("submit", function (e) {
       e.preventDefault();
+      var now = items[item.id] || item;
       send("decision", { item_id: item.id, decision: text.value, next_review_on: review.value,
-        lead_agency_id: form.lead_agency_id.value, closure_reason: form.closure_reason.value });
+        lead_agency_id: canRun ? form.lead_agency_id.value : (now.lead_agency_id || ""),
+        closure_reason: canRun ? form.closure_reason.value : (now.closure_reason || "") });
     });
     return form;
   }

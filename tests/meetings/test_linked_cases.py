@@ -6,10 +6,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from cases import policy
 from cases import services as case_services
 from cases.models import CaseChange
 from cases.services import CaseInput, ChildInput, GuardianInput
-from meetings import live, minutes, minutes_word, packet, payloads, services
+from meetings import live, minutes, minutes_word, packet, payloads, services, tasks, triage
 from meetings.models import ItemKind
 from meetings.services import MeetingError
 from portal.audit import AuditEntry
@@ -79,7 +80,7 @@ def test_an_item_takes_up_further_cases_of_the_council_only(town, sibling_case, 
 def test_each_reader_sees_the_item_only_when_they_see_every_case(town, sibling_case, hidden_case):
     meeting = schedule(town, agencies=[town.school, town.other_school, town.cgc])
     siblings = add_case_item(town, meeting, town.case, [sibling_case])
-    mixed = add_case_item(town, meeting, town.case, [hidden_case])
+    mixed = add_case_item(town, schedule(town), town.case, [hidden_case])
     boss = payloads.Reader(town.coordinator, meeting)
     shown = boss.item(siblings)
     assert shown["case"]["number"] == town.case.case_number
@@ -135,7 +136,18 @@ def test_the_decision_goes_to_each_case_with_history(town, sibling_case):
 def test_minutes_and_packet_hide_a_mixed_item_from_an_agency(town, sibling_case, hidden_case):
     meeting = schedule(town, agencies=[town.school, town.other_school])
     siblings = add_case_item(town, meeting, town.case, [sibling_case])
-    mixed = add_case_item(town, meeting, sibling_case, [hidden_case])
+    other = case_services.register_case(
+        town.coordinator,
+        CaseInput(
+            council_id=town.council.id,
+            category="support",
+            received_on=date(2025, 7, 1),
+            children=[
+                ChildInput("山本 りく", "やまもと りく", date(2014, 2, 2), "男", town.school.id, "5年1組")
+            ],
+        ),
+    )
+    mixed = add_case_item(town, meeting, other, [hidden_case])
     live.start(town.facilitator, meeting)
     live.save_notes(town.facilitator, meeting, siblings.id, "二人とも欠席が増えた。", 0)
     live.save_notes(town.facilitator, meeting, mixed.id, "転居予定の秘密メモ", 0)
@@ -183,3 +195,63 @@ def test_the_agenda_form_adds_linked_cases(town, sibling_case, client, login):
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f"ケース {sibling_case.case_number}" in page
     assert db.session.scalar(select(AuditEntry.seq).where(AuditEntry.action == "meeting.agenda")) is not None
+
+
+def test_a_case_is_taken_up_by_one_item_only(town, sibling_case, hidden_case):
+    meeting = schedule(town)
+    first = add_case_item(town, meeting, town.case, [sibling_case])
+    for own, linked in ((sibling_case, []), (hidden_case, [town.case])):
+        with pytest.raises(MeetingError) as refused:
+            add_case_item(town, meeting, own, linked)
+        assert f"は議題{first.position}で扱っています。" in refused.value.messages[0]
+    # Building the agenda from the ledger gives the linked sibling no item of its own.
+    triage.build_agenda(town.coordinator, meeting)
+    db.session.refresh(meeting)
+    taken = [case_id for item in meeting.items for case_id in item.case_ids]
+    assert len(taken) == len(set(taken)) and sibling_case.id in taken
+    assert next(i for i in meeting.items if i.case_id == town.case.id).id == first.id
+
+
+def test_ending_again_after_a_failed_closure_closes_every_case(town, sibling_case):
+    meeting = schedule(town)
+    item = add_case_item(town, meeting, town.case, [sibling_case])
+    live.start(town.facilitator, meeting)
+    live.record(town.facilitator, meeting, item.id, live.Decision("終結とする", None, None, "improved"))
+    # The sibling's case was received after the meeting day, so closing it fails at first.
+    day = services.meeting_day(meeting)
+    sibling_case.received_on = day + timedelta(days=1)
+    db.session.commit()
+    with pytest.raises(MeetingError) as failed:
+        live.end(town.facilitator, meeting)
+    assert failed.value.messages[0].startswith(f"ケース {sibling_case.case_number}: ")
+    db.session.refresh(item)
+    assert item.written_back_at is None and meeting.status == "live"
+    sibling_case.received_on = day
+    db.session.commit()
+    live.end(town.facilitator, meeting)
+    for case in (town.case, sibling_case):
+        db.session.refresh(case)
+        assert case.status == "closed" and case.closure_reason == "improved"
+    db.session.refresh(item)
+    assert item.written_back_at is not None
+
+
+def test_a_role_goes_only_to_an_agency_that_sees_every_case(town, sibling_case, hidden_case):
+    meeting = schedule(town, agencies=[town.school, town.other_school])
+    item = add_case_item(town, meeting, town.case, [hidden_case])
+    live.start(town.facilitator, meeting)
+    with pytest.raises(MeetingError) as refused:
+        live.assign(town.facilitator, meeting, item.id, town.school.id, "高橋", "登校確認", None)
+    assert "この機関はこの議題のケースを見られない" in refused.value.messages[0]
+    assert item.assignments == []
+    # The coordinating agency's staff see every case; its tasks show only to those who may see them.
+    live.assign(town.facilitator, meeting, item.id, town.center.id, "佐藤", "家庭訪問", None)
+    db.session.refresh(item)
+    assert [a.task for a in item.assignments] == ["家庭訪問"]
+    live.end(town.facilitator, meeting)
+    assert [t.task for t in tasks.open_tasks(town.coordinator)] == ["家庭訪問"]
+    # The center's nurse (a member without the coordinator role) has no share in these cases.
+    assert not policy.access_map(town.center_nurse, [town.case])[town.case.id].full
+    assert tasks.open_tasks(town.center_nurse) == []
+    with pytest.raises(MeetingError):
+        tasks.mark_done(town.center_nurse, item.assignments[0].id)

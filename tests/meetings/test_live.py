@@ -65,7 +65,7 @@ def test_join_sends_each_participant_their_own_state(room, hidden_case, town):
     assert school_household["case"]["children"] == ["山本 はると"]
 
 
-def test_moves_reach_everyone_with_the_next_number_and_hide_the_unshared_case(room, hidden_case):
+def test_moves_reach_everyone_with_the_next_number_and_hide_the_unshared_case(room, hidden_case, town):
     meeting, sockets = room
     for client in sockets.values():
         client.get_received("/meetings")
@@ -86,7 +86,7 @@ def test_moves_reach_everyone_with_the_next_number_and_hide_the_unshared_case(ro
         "assign",
         meeting,
         item_id=hidden_item.id,
-        agency_id=meeting.council.members[0].id,
+        agency_id=town.other_school.id,
         person="担任",
         task="毎朝の出欠確認",
         due_on="",
