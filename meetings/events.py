@@ -87,26 +87,34 @@ class Heartbeat:
             self.sids.discard(sid)
 
     def _beat(self) -> None:
-        """Confirm the connections until none is left (or the app is gone)."""
-        while True:
-            app = self.app()
-            if app is None:
-                return
-            interval = app.config["PRESENCE_TTL_SECONDS"] / 3
-            del app
-            socketio.sleep(interval)
-            app = self.app()
+        """Confirm the connections until none is left (or the app is gone); a later join restarts it."""
+        try:
+            while self._beat_once():
+                pass
+        finally:
             with self.lock:
-                sids = sorted(self.sids)
-                if not sids or app is None:
-                    self.running = False
-                    return
-            try:
-                with app.app_context():
-                    live.touch_presence(sids)
-            except Exception:
-                # A failed beat (the database briefly away) is retried at the next one.
-                app.logger.warning("会議室の接続の確認に失敗しました", exc_info=True)
+                self.running = False
+
+    def _beat_once(self) -> bool:
+        """Wait a third of the TTL, then confirm the connections; tell whether to go on."""
+        app = self.app()
+        if app is None:
+            return False
+        interval = app.config["PRESENCE_TTL_SECONDS"] / 3
+        del app
+        socketio.sleep(interval)
+        app = self.app()
+        with self.lock:
+            sids = sorted(self.sids)
+        if not sids or app is None:
+            return False
+        try:
+            with app.app_context():
+                live.touch_presence(sids)
+        except Exception:
+            # A failed beat (the database briefly away) is retried at the next one.
+            app.logger.warning("会議室の接続の確認に失敗しました", exc_info=True)
+        return True
 
 
 def _date(value) -> date | None:

@@ -50,8 +50,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=idle_minutes),
         "IDLE_TIMEOUT": timedelta(minutes=idle_minutes),
         # A live-room connection not confirmed by its process within this many seconds is gone (the
-        # process stopped without its disconnect handlers); each process confirms its own every third.
-        "PRESENCE_TTL_SECONDS": int(os.environ.get("PORTAL_PRESENCE_TTL_SECONDS", "45")),
+        # process stopped without its disconnect handlers); each process confirms its own every third
+        # (at least 3 s, so a mistaken 0 cannot turn the confirmation into a busy loop).
+        "PRESENCE_TTL_SECONDS": max(3, int(os.environ.get("PORTAL_PRESENCE_TTL_SECONDS", "45"))),
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         # Login throttling: an account locks after this many failures in a row.
         "LOGIN_MAX_FAILURES": int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES", "5")),

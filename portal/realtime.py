@@ -37,7 +37,10 @@ class MessageQueue(RedisManager):
     def _handle_emit(self, message):
         """Close this process's connections in the room for a close notice; deliver any other event."""
         if message.get("event") == CLOSE_CONNECTIONS:
-            _close_connections(self.server, message["room"])
+            # Only ever one person's room: a notice without one must not close everybody's pages.
+            room = message.get("room")
+            if isinstance(room, str) and room.startswith("user:"):
+                _close_connections(self.server, room)
         else:
             super()._handle_emit(message)
 
