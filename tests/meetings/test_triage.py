@@ -15,8 +15,6 @@ from portal.types import utcnow
 from reports.models import Alert, ImmediateReport, MonthlyReport, MonthlyReportRow, ReportState
 from tests.meetings.conftest import schedule
 
-TODAY = today_in_japan()
-
 
 def _case(town, name: str, agency, **fields):
     """Register a one-child case of the town's council, reported on recently unless told otherwise."""
@@ -26,11 +24,11 @@ def _case(town, name: str, agency, **fields):
         received_on=date(2025, 4, 1),
         risk_level=fields.pop("risk_level", 2),
         support_policy=f"<p>{name}の見守り</p>",
-        next_review_on=fields.pop("next_review_on", TODAY + timedelta(days=30)),
+        next_review_on=fields.pop("next_review_on", today_in_japan() + timedelta(days=30)),
         children=[ChildInput(name, "", date(2016, 5, 5), "", agency.id, "")],
     )
     case = case_services.register_case(town.coordinator, data)
-    case.children[0].last_reported_on = fields.pop("last_reported_on", TODAY - timedelta(days=10))
+    case.children[0].last_reported_on = fields.pop("last_reported_on", today_in_japan() - timedelta(days=10))
     for key, value in fields.items():
         setattr(case.children[0], key, value)
     db.session.commit()
@@ -39,7 +37,11 @@ def _case(town, name: str, agency, **fields):
 
 def _monthly(town, case, month: int, concern: str) -> None:
     """Add a submitted monthly report of the school with one line for the case's child."""
-    start = date(TODAY.year, month, 1) if month <= TODAY.month else date(TODAY.year - 1, month, 1)
+    start = (
+        date(today_in_japan().year, month, 1)
+        if month <= today_in_japan().month
+        else date(today_in_japan().year - 1, month, 1)
+    )
     report = MonthlyReport(
         council_id=town.council.id,
         agency_id=town.school.id,
@@ -67,7 +69,9 @@ def ledger(town):
         "injury": _case(town, "怪我 けん", town.hospital),
         "concern_up": _case(town, "心配 しん", town.school),
         "risk_up": _case(town, "危険 りく", town.hospital, risk_level=1),
-        "review_overdue": _case(town, "期限 きり", town.hospital, next_review_on=TODAY - timedelta(days=1)),
+        "review_overdue": _case(
+            town, "期限 きり", town.hospital, next_review_on=today_in_japan() - timedelta(days=1)
+        ),
         "no_report": _case(town, "無報 むつ", town.school, last_reported_on=None),
         "plan_overdue": _case(town, "計画 けい", town.hospital),
     }
@@ -89,11 +93,11 @@ def ledger(town):
             case_id=child.case_id,
             child_id=child.id,
             reason="injury",
-            occurred_on=TODAY - timedelta(days=3),
+            occurred_on=today_in_japan() - timedelta(days=3),
         )
     )
-    first_month = (TODAY.replace(day=1) - timedelta(days=40)).month
-    second_month = (TODAY.replace(day=1) - timedelta(days=5)).month
+    first_month = (today_in_japan().replace(day=1) - timedelta(days=40)).month
+    second_month = (today_in_japan().replace(day=1) - timedelta(days=5)).month
     _monthly(town, cases["concern_up"], first_month, "none")
     _monthly(town, cases["concern_up"], second_month, "watch")
     risky = cases["risk_up"]
@@ -101,7 +105,9 @@ def ledger(town):
     plan_case = cases["plan_overdue"]
     db.session.add(
         SupportPlan(
-            case_id=plan_case.id, caseworker_id=town.coordinator.id, next_review_on=TODAY - timedelta(days=2)
+            case_id=plan_case.id,
+            caseworker_id=town.coordinator.id,
+            next_review_on=today_in_japan() - timedelta(days=2),
         )
     )
     db.session.commit()
@@ -140,7 +146,7 @@ def test_an_override_survives_rebuilding(town, ledger):
 
 def test_findings_before_the_last_meeting_are_not_new(town, ledger):
     earlier = schedule(
-        town, starts_at=datetime.combine(TODAY - timedelta(days=1), time(10), tzinfo=services.JST)
+        town, starts_at=datetime.combine(today_in_japan() - timedelta(days=1), time(10), tzinfo=services.JST)
     )
     live.start(town.coordinator, earlier)
     earlier.status = MeetingStatus.ENDED.value

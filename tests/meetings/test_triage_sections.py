@@ -16,7 +16,6 @@ from portal.types import utcnow
 from reports.models import ImmediateReport
 from tests.meetings.conftest import schedule
 
-TODAY = today_in_japan()
 BABIES, SCHOOL = "乳幼児部会", "児童生徒部会"
 
 
@@ -28,7 +27,7 @@ def _case(town, name: str, section: str, status: str = "register"):
         received_on=date(2025, 4, 1),
         section=section,
         support_policy=f"<p>{name}の見守り</p>",
-        next_review_on=TODAY + timedelta(days=30),
+        next_review_on=today_in_japan() + timedelta(days=30),
         register_now=status == "register",
         children=[ChildInput(name, "", date(2016, 5, 5), "", town.hospital.id, "")],
     )
@@ -49,7 +48,7 @@ def filed(town):
         "intake": _case(town, "受 うけ", BABIES, status="intake"),
         "closed": _case(town, "終 おわり", BABIES),
     }
-    case_services.close_case(town.coordinator, cases["closed"], TODAY, "improved")
+    case_services.close_case(town.coordinator, cases["closed"], today_in_japan(), "improved")
     return cases
 
 
@@ -114,24 +113,24 @@ def test_another_sections_meeting_does_not_make_findings_old(town, filed):
                 case_id=case.id,
                 child_id=child.id,
                 reason="injury",
-                occurred_on=TODAY - timedelta(days=3),
+                occurred_on=today_in_japan() - timedelta(days=3),
             )
         )
     db.session.commit()
     babies = schedule(
         town,
         section=BABIES,
-        starts_at=datetime.combine(TODAY - timedelta(days=1), time(10), tzinfo=services.JST),
+        starts_at=datetime.combine(today_in_japan() - timedelta(days=1), time(10), tzinfo=services.JST),
     )
     live.start(town.coordinator, babies)
     babies.status = MeetingStatus.ENDED.value
     babies.ended_at = utcnow()
     db.session.commit()
     school = schedule(town, section=SCHOOL)
-    assert triage.window_start(school) < TODAY - timedelta(days=3)
+    assert triage.window_start(school) < today_in_japan() - timedelta(days=3)
     assert "injury" in triage.find_reasons(school, triage.agenda_cases(school))[filed["school"].id]
     next_babies = schedule(town, section=BABIES)
-    assert triage.window_start(next_babies) == TODAY - timedelta(days=1)
+    assert triage.window_start(next_babies) == today_in_japan() - timedelta(days=1)
     assert "injury" not in triage.find_reasons(next_babies, triage.agenda_cases(next_babies)).get(
         filed["baby"].id, []
     )
