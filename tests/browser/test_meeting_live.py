@@ -166,12 +166,16 @@ def test_the_recorder_types_the_notes_the_facilitator_runs_the_meeting(live_serv
             expect(each.locator("#meeting-room")).to_have_attribute("data-connected", "yes")
         expect(recorder.get_by_role("button", name="次の議題")).to_have_count(0)
         page.get_by_role("button", name="会議を開始").click()
+        for each in (page, recorder):
+            expect(each.locator("#current-title")).to_contain_text("開会・新規登録の報告")
         page.get_by_role("button", name="次の議題").click()
+        expect(page.locator("#current-title")).to_contain_text(household_number)
         expect(recorder.locator("#current-title")).to_contain_text(household_number, timeout=1000)
         recorder.locator("#notes").fill("記録係：父は面会に応じた。")
         expect(page.locator("#notes")).to_have_value("記録係：父は面会に応じた。", timeout=3000)
         # The case the 児童相談所 may not see: no notes box for the recorder, only 非共有.
         page.get_by_role("button", name="次の議題").click()
+        expect(page.locator("#current-title")).to_contain_text(SECRET_CHILD)
         expect(recorder.locator("#current-title")).to_have_text("3. 非共有", timeout=1000)
         expect(recorder.locator("#notes")).to_have_count(0)
     finally:
