@@ -48,6 +48,14 @@ def broadcast(meeting: Meeting, change: live.Change) -> int:
     return len(users)
 
 
+def send_states(meeting: Meeting) -> None:
+    """Send everyone present their full state again (after a change of who may do what, e.g. 記録係)."""
+    users = live.present_users(meeting.id)
+    for user in users:
+        state = payloads.full_state(payloads.Reader(user, meeting), users)
+        socketio.emit("state", state, to=reader_room(meeting.id, user.id), namespace=NAMESPACE)
+
+
 def send_presence(meeting_id: int) -> None:
     """Tell the room who is present now."""
     people = payloads.presence_list(live.present_users(meeting_id))

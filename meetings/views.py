@@ -167,7 +167,11 @@ def set_recorder(meeting_id: int):
         flash("記録係は一覧から選んでください。", "error")
         return _back(meeting_id, "#invitees")
     work = lambda: services.set_recorder(user, meeting, form.recorder_id.data)  # noqa: E731
-    return _attempt(meeting_id, work, "記録係を設定しました。")
+    response = _attempt(meeting_id, work, "記録係を設定しました。")
+    if meeting.status == MeetingStatus.LIVE:
+        # The pages in the room learn at once who may now type the record.
+        events.send_states(meeting)
+    return response
 
 
 @bp.post("/<int:meeting_id>/items")

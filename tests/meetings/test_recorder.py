@@ -9,7 +9,7 @@ from meetings.models import ItemKind
 from meetings.services import MeetingError
 from portal.audit import AuditEntry
 from portal.extensions import db
-from tests.meetings.conftest import SECRET_CHILD, as_text, emit, received, schedule
+from tests.meetings.conftest import SECRET_CHILD, as_text, emit, fresh_g, received, schedule
 from tests.meetings.test_minutes import browser_of
 
 
@@ -115,3 +115,19 @@ def test_the_meeting_page_names_and_changes_the_recorder(town, meeting, client, 
     assert meeting.recorder_id == town.nursery_head.id
     teacher = browser_of(app, town.teacher)
     assert teacher.submit(f"/meetings/{meeting.id}/recorder", {"recorder_id": ""}).status_code == 403
+
+
+def test_naming_a_recorder_mid_meeting_reaches_their_open_page(town, meeting, socket_for):
+    services.set_recorder(town.coordinator, meeting, None)
+    live.start(town.facilitator, meeting)
+    teacher = socket_for(town.teacher)
+    assert emit(teacher, "join", meeting)["ok"]
+    assert [p for name, p in received(teacher) if name == "state"][-1]["can_record"] is False
+    fresh_g()
+    answer = socket_for(town.coordinator).browser.submit(
+        f"/meetings/{meeting.id}/recorder", {"recorder_id": str(town.teacher.id)}
+    )
+    assert answer.status_code == 302
+    states = [p for name, p in received(teacher) if name == "state"]
+    assert states and states[-1]["can_record"] is True
+    assert SECRET_CHILD not in as_text(states)
