@@ -8,7 +8,7 @@ import pytest
 from cases import services
 from cases.services import CaseInput, ChildInput, GuardianInput
 from portal.models import Role
-from tests.factories import AgencyFactory, CouncilFactory, UserFactory, kind
+from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
 
 @dataclass
@@ -115,3 +115,21 @@ def town(app) -> Town:
     )
     town.case = services.register_case(town.coordinator, household_input(town))
     return town
+
+
+@pytest.fixture
+def browser(app):
+    """Open a logged-in browser for a person; several may be open at once."""
+
+    def open_as(user):
+        client = app.test_client()
+        response = client.submit("/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD})
+        assert response.status_code == 302, "login failed"
+        return client
+
+    return open_as
+
+
+def text(response) -> str:
+    """Return the page as text."""
+    return response.get_data(as_text=True)

@@ -11,6 +11,7 @@ from cases.resources import ResourceInput
 from portal.audit import AuditEntry
 from portal.dates import today_in_japan
 from portal.extensions import db
+from tests.cases.conftest import text
 from tests.cases.test_plans import consent_to, make_plan
 from tests.factories import DEFAULT_PASSWORD
 
@@ -26,11 +27,6 @@ def browser(app):
         return client
 
     return open_as
-
-
-def text(response) -> str:
-    """Return the page as text."""
-    return response.get_data(as_text=True)
 
 
 def plan_form(town, **overrides) -> dict:

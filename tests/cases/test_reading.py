@@ -12,7 +12,7 @@ from cases.services import ChildInput, GuardianInput
 from portal.audit import AuditEntry
 from portal.dates import today_in_japan
 from portal.extensions import db
-from tests.cases.conftest import household_input
+from tests.cases.conftest import household_input, text
 from tests.factories import DEFAULT_PASSWORD
 
 PDF = b"%PDF-1.4\n% signed consent form\n"
@@ -35,11 +35,6 @@ def browser(app):
 def section(page: str, part: Part) -> str:
     """Return one part's section of a case page."""
     return page.split(f'id="{part.value}"')[1].split("</section>")[0]
-
-
-def text(response) -> str:
-    """Return the page as text."""
-    return response.get_data(as_text=True)
 
 
 # A child-scoped share does not reveal the household

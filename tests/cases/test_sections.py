@@ -14,27 +14,10 @@ from cases.services import CaseError, CaseInput, ChildInput
 from portal.audit import AuditEntry
 from portal.extensions import db
 from tests.agencies.test_councils import council_form
-from tests.factories import DEFAULT_PASSWORD, CouncilFactory
+from tests.cases.conftest import text
+from tests.factories import CouncilFactory
 
 BABIES, SCHOOL = "乳幼児部会", "児童生徒部会"
-
-
-@pytest.fixture
-def browser(app):
-    """Open a logged-in browser for a person; several may be open at once."""
-
-    def open_as(user):
-        client = app.test_client()
-        response = client.submit("/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD})
-        assert response.status_code == 302, "login failed"
-        return client
-
-    return open_as
-
-
-def text(response) -> str:
-    """Return the page as text."""
-    return response.get_data(as_text=True)
 
 
 def audit_rows(action: str) -> list[AuditEntry]:

@@ -13,27 +13,9 @@ from cases.models import AccessGrant, Case, CaseNote, Consent, GrantCause
 from portal.audit import AuditEntry
 from portal.dates import today_in_japan
 from portal.extensions import db
-from tests.factories import DEFAULT_PASSWORD
+from tests.cases.conftest import text
 
 PDF = b"%PDF-1.4\n% consent form\n"
-
-
-@pytest.fixture
-def browser(app):
-    """Open a logged-in browser for a person; several may be open at once."""
-
-    def open_as(user):
-        client = app.test_client()
-        response = client.submit("/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD})
-        assert response.status_code == 302, "login failed"
-        return client
-
-    return open_as
-
-
-def text(response) -> str:
-    """Return the page as text."""
-    return response.get_data(as_text=True)
 
 
 def ledger_rows(response) -> str:
