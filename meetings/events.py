@@ -97,8 +97,9 @@ class Heartbeat:
     def _beat(self) -> None:
         """Confirm the connections until none is left (or the app is gone); a later join restarts it."""
         try:
-            while self._beat_once():
-                pass
+            going = True
+            while going:
+                going = self._beat_once()
         finally:
             with self.lock:
                 self.running = False
