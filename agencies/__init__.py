@@ -2,9 +2,12 @@
 
 
 def init_app(app) -> None:
-    """Register the agencies blueprint and its menu link."""
-    from agencies import people_views  # noqa: F401 (adds the people pages to the blueprint)
-    from agencies.views import bp, is_admin
+    """Register the administration blueprint (councils' and people's pages) and its menu link."""
+    # Importing each views module adds its routes to the one blueprint of agencies.blueprint.
+    from agencies.blueprint import bp
+    from agencies.councils import views as council_views  # noqa: F401
+    from agencies.people import views as people_views  # noqa: F401
+    from portal.gates import is_admin
     from portal.home import NavItem, register_nav_item
 
     app.register_blueprint(bp)

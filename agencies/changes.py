@@ -1,4 +1,4 @@
-"""What every administration change shares: refusals, before/after audit details, committing safely.
+"""What every administration change shares: audited refusals, before/after audit details, saving safely.
 
 Services take plain values (model attribute names mapped to values, related objects already
 loaded) and check everything before touching a row, so refused input leaves the session clean.
@@ -12,29 +12,17 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import NoReturn
 
-from sqlalchemy.exc import IntegrityError
-
 from portal import audit
 from portal.audit import Outcome
 from portal.extensions import db
 from portal.models import User
+from portal.refusals import Refusal
+from portal.transaction import in_transaction, transaction
 
 PER_PAGE = 50
 
 NAME_TAKEN = "この名称はすでに登録されています。"
 CONFLICT = "同時に別の変更が保存されたため、保存できませんでした。もう一度お試しください。"
-
-
-class Invalid(Exception):
-    """Input the service refused; nothing was saved. `errors` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-class Refused(Invalid):
-    """A change the actor may not make; the refusal itself was audited."""
 
 
 def plain(value):
@@ -67,18 +55,19 @@ def created(values: dict) -> dict:
 
 @contextmanager
 def saving(field: str, message: str = NAME_TAKEN) -> Iterator[None]:
-    """Commit the change with its audit row, or roll both back when another save took the name."""
-    try:
+    """Save the change with its audit row in one transaction; both roll back when another took the name."""
+    with transaction(on_conflict=Refusal(errors={field: [message]})):
         yield
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Invalid({field: [message]}) from None
 
 
 def refuse(actor: User, target, action: str, detail: dict, message: str, reason: str = "self") -> NoReturn:
-    """Audit a change the actor may not make, commit the audit row alone, and raise."""
+    """Audit a change the actor may not make, save the audit row alone, and raise.
+
+    Called before any change of the operation is made, outside any transaction, so the denial's
+    audit row is saved even though the operation is not.
+    """
+    assert not in_transaction(), "an audited refusal must not ride in the refused transaction"
     detail = {**detail, "reason": reason}
-    audit.record(action, actor=actor, target=target, outcome=Outcome.DENIED, detail=detail)
-    db.session.commit()
-    raise Refused({"": [message]})
+    with transaction():
+        audit.record(action, actor=actor, target=target, outcome=Outcome.DENIED, detail=detail)
+    raise Refusal(message)

@@ -11,15 +11,12 @@ wiped, migrated and filled. See bench/README.md for what the columns mean.
 
 import argparse
 import cProfile
-import hashlib
 import os
 import pstats
-import shutil
 import statistics
 import sys
 import tempfile
 import time
-import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,17 +24,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from cases import policy  # noqa: E402
-from cases.bench_world import BENCH_PASSWORD, CHILD_GUIDANCE_CENTER, build_world  # noqa: E402
-from cases.ledger import PAGE_SIZE, LedgerFilters, LedgerPage, ledger_page  # noqa: E402
-from cases.models import AccessGrant, Case, GrantCause, Part, Status  # noqa: E402
+from bench.ledger_world import (  # noqa: E402
+    bare_case_ids,
+    bare_sql,
+    pick_users,
+    prepare_postgres,
+    prepare_sqlite,
+)
+from bench.stats import p95  # noqa: E402
+from bench.tables import table  # noqa: E402
+from bench.world import BENCH_PASSWORD  # noqa: E402
+from cases.ledger.queries import LedgerFilters, LedgerPage, ledger_page  # noqa: E402
+from cases.models import Case  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.dates import today_in_japan  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import Agency, AgencyKind, Council, Role, User, UserRole  # noqa: E402
+from portal.models import User  # noqa: E402
 
 TARGET_P95_MS = 150
 TARGET_RATIO = 3.0
@@ -58,11 +61,11 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as work:
         if url.startswith("postgres"):
-            url, build = _prepare_postgres(url, args)
+            url, build = prepare_postgres(url, args)
         else:
             if url.startswith("sqlite:///"):
                 args.db = Path(url.removeprefix("sqlite:///"))
-            url, build = _prepare_sqlite(args, Path(work))
+            url, build = prepare_sqlite(args, Path(work))
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": url,
@@ -78,142 +81,6 @@ def main() -> None:
         _measure(app, args, build)
         with app.app_context():
             db.engine.dispose()
-
-
-def _fingerprint() -> str:
-    """Name what the cached world depends on: the generator and the migrations."""
-    digest = hashlib.sha256((ROOT / "cases" / "bench_world.py").read_bytes())
-    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
-def _prepare_sqlite(args, work: Path) -> tuple[str, str]:
-    """Build (or reuse) the world file; return the URL of a working copy and how it was obtained."""
-    cache = args.db or Path(tempfile.gettempdir()) / "portal-bench" / (
-        f"ledger-{args.cases}-{args.seed}-{_fingerprint()}.db"
-    )
-    build = "cached"
-    if not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        build = _build(f"sqlite:///{partial}", args)
-        partial.rename(cache)
-    copy = work / "ledger.db"
-    shutil.copy(cache, copy)
-    return f"sqlite:///{copy}", f"{build} ({cache})"
-
-
-def _prepare_postgres(url: str, args) -> tuple[str, str]:
-    """Reuse the world of the same size in the PostgreSQL test database, or wipe, migrate and fill it."""
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1).replace(
-        "postgres://", "postgresql+psycopg://"
-    )
-    if "test" not in (sa.engine.make_url(url).database or ""):
-        sys.exit("DATABASE_URL must name a database whose name contains 'test'; the benchmark wipes it.")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        found = None
-        if sa.inspect(conn).has_table("cases"):
-            cases = conn.execute(sa.text("SELECT count(*) FROM cases")).scalar()
-            center = sa.text("SELECT count(*) FROM agencies WHERE name = :name")
-            found = (cases, conn.execute(center, {"name": CHILD_GUIDANCE_CENTER}).scalar())
-        if found == (args.cases, 1):
-            engine.dispose()
-            return url, "reused (a world of the same size was there)"
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url, _build(url, args)
-
-
-def _build(url: str, args) -> str:
-    """Migrate an empty database and build the world in it; return a line about the build."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        upgrade()
-        summary = build_world(args.cases, args.seed)
-        db.engine.dispose()
-    line = (
-        f"built in {summary['seconds']:.1f} s: {summary['cases']} cases, "
-        f"{summary['agencies']} agencies, {summary['people']} people"
-    )
-    print(line, flush=True)
-    return line
-
-
-def _pick_users() -> list[tuple[str, int]]:
-    """Return (label, user id) for a coordinator of the biggest council and a member of its busiest school."""
-    council = db.session.execute(
-        sa.select(Council.id, Council.name, Council.coordinating_agency_id)
-        .join(Case, Case.council_id == Council.id)
-        .group_by(Council.id, Council.name, Council.coordinating_agency_id)
-        .order_by(sa.func.count().desc())
-    ).first()
-    coordinator = _member(council.coordinating_agency_id, Role.COORDINATOR)
-    school = db.session.execute(
-        sa.select(Agency.id, Agency.name)
-        .join(AgencyKind, AgencyKind.id == Agency.kind_id)
-        .join(AccessGrant, AccessGrant.agency_id == Agency.id)
-        .join(Case, Case.id == AccessGrant.case_id)
-        .where(
-            AgencyKind.name == "小学校", Case.council_id == council.id, Case.status == Status.REGISTERED.value
-        )
-        .group_by(Agency.id, Agency.name)
-        .order_by(sa.func.count(sa.distinct(Case.id)).desc())
-    ).first()
-    teacher = _member(school.id, Role.AGENCY_MEMBER)
-    return [(f"coordinator, {council.name}", coordinator), (f"school member, {school.name}", teacher)]
-
-
-def _member(agency_id: int, role: Role) -> int:
-    """Return the first person of an agency holding a role."""
-    return db.session.scalar(
-        sa.select(User.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.agency_id == agency_id, UserRole.role == role.value)
-        .order_by(User.id)
-    )
-
-
-def _bare_sql(user: User) -> str:
-    """Return one hand-written query for the same first page with its children, as fast as we can write it.
-
-    A council-wide person: the council's cases, or any case granted to the agency. Anyone else: the
-    agency's grants first, then their cases (an uncorrelated IN, which SQLite drives from the index).
-    """
-    today = today_in_japan().isoformat()
-    # Only integers and fixed codes are put into the text.
-    grant = (
-        f"g.agency_id = {int(user.agency_id)} AND g.revoked_at IS NULL AND g.valid_from <= '{today}'"
-        f" AND (g.valid_until IS NULL OR g.valid_until >= '{today}') AND (g.parts & {Part.LEDGER.bit}) <> 0"
-        f" AND (g.cause <> '{GrantCause.STATUTORY.value}' OR c.status = '{Status.REGISTERED.value}')"
-    )
-    council_ids = policy.coordinated_council_ids(user)
-    if council_ids:
-        where = (
-            f"c.council_id IN ({', '.join(str(i) for i in sorted(council_ids))})"  # noqa: S608
-            f" OR EXISTS (SELECT 1 FROM access_grants g WHERE g.case_id = c.id AND {grant})"
-        )
-    else:
-        granted = grant.replace("c.status", "gc.status")
-        where = (
-            "c.id IN (SELECT g.case_id FROM access_grants g JOIN cases gc ON gc.id = g.case_id"  # noqa: S608
-            f" WHERE {granted})"
-        )
-    return (
-        "SELECT p.*, ch.* FROM (SELECT * FROM cases c WHERE "  # noqa: S608
-        f"{where} ORDER BY c.next_review_on NULLS LAST, c.id LIMIT {PAGE_SIZE}) AS p "
-        "LEFT JOIN children ch ON ch.case_id = p.id ORDER BY p.next_review_on NULLS LAST, p.id, ch.id"
-    )
-
-
-def _bare_case_ids(sql: str) -> list[int]:
-    """Return the case ids the bare query lists, in its order."""
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(sql).fetchall()
-    return list(dict.fromkeys(row[0] for row in rows))
 
 
 def _time_ledger(user_id: int) -> tuple[float, LedgerPage, float]:
@@ -247,17 +114,11 @@ def _time_view(client) -> float:
     return elapsed
 
 
-def _p95(values: list[float]) -> float:
-    """Return the 95th percentile by the nearest-rank method."""
-    ordered = sorted(values)
-    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
-
-
 def _measure_person(app, args, label: str, user_id: int) -> tuple[list[str], bool]:
     """Measure ledger_page, the bare query and the whole page for one person; return cells and verdict."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        sql, login_id = _bare_sql(user), user.login_id
+        sql, login_id = bare_sql(user), user.login_id
         for _ in range(args.warmup):
             _time_ledger(user_id)
             _time_bare(sql)
@@ -267,7 +128,7 @@ def _measure_person(app, args, label: str, user_id: int) -> tuple[list[str], boo
             bare.append(_time_bare(sql))
         page = ledger[-1][1]
         shown = [row.case.id for row in page.rows]
-        if shown != _bare_case_ids(sql):
+        if shown != bare_case_ids(sql):
             sys.exit(f"{label}: the bare query lists other cases than the ledger page; fix _bare_sql.")
         in_sql, commit, statements = _breakdown(user_id)
         if args.explain:
@@ -284,14 +145,14 @@ def _measure_person(app, args, label: str, user_id: int) -> tuple[list[str], boo
         _time_view(client)
     times = [ms for ms, _, _ in ledger]
     cpu = statistics.median(ms for _, _, ms in ledger)
-    median, p95 = statistics.median(times), _p95(times)
-    bare_median, bare_p95 = statistics.median(bare), _p95(bare)
+    median, high = statistics.median(times), p95(times)
+    bare_median, bare_p95 = statistics.median(bare), p95(bare)
     cells = [
         label,
         f"{page.total}",
         f"{len(page.rows)}",
         f"{median:.1f}",
-        f"{p95:.1f}",
+        f"{high:.1f}",
         f"{cpu:.1f}",
         f"{statements}",
         f"{in_sql:.1f}",
@@ -299,12 +160,12 @@ def _measure_person(app, args, label: str, user_id: int) -> tuple[list[str], boo
         f"{bare_median:.1f}",
         f"{bare_p95:.1f}",
         f"{median / bare_median:.1f}x",
-        f"{p95 / bare_p95:.1f}x",
+        f"{high / bare_p95:.1f}x",
         f"{statistics.median(view):.1f}",
-        f"{_p95(view):.1f}",
+        f"{p95(view):.1f}",
         f"{len(seen)}",
     ]
-    return cells, p95 < TARGET_P95_MS and median <= TARGET_RATIO * bare_median
+    return cells, high < TARGET_P95_MS and median <= TARGET_RATIO * bare_median
 
 
 def _breakdown(user_id: int, rounds: int = 7) -> tuple[float, float, int]:
@@ -341,42 +202,17 @@ HEADER = [
 GROUPS = [("", 3), ("ledger_page() ms", 6), ("bare query ms", 2), ("ratio", 2), ("GET /cases/ ms", 3)]
 
 
-def _width(text: str) -> int:
-    """Return the width of text in terminal columns (kanji take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(rows: list[list[str]]) -> str:
-    """Lay out the header, its groups and the rows in aligned columns."""
-    widths = [max(_width(r[i]) for r in [[h for h, _ in HEADER], *rows]) for i in range(len(HEADER))]
-
-    def line(cells):
-        out = []
-        for (_, align), width, cell in zip(HEADER, widths, cells, strict=True):
-            pad = " " * (width - _width(cell))
-            out.append(cell + pad if align == "<" else pad + cell)
-        return "  ".join(out)
-
-    groups, column = [], 0
-    for title, span in GROUPS:
-        width = sum(widths[column : column + span]) + 2 * (span - 1)
-        groups.append(title.center(width))
-        column += span
-    header = line([h for h, _ in HEADER])
-    return "\n".join(["  ".join(groups), header, "-" * _width(header), *(line(r) for r in rows)])
-
-
 def _measure(app, args, build: str) -> None:
     """Measure both people and print the table (and, when asked, plans and profiles)."""
     with app.app_context():
         dialect = db.engine.dialect.name
         total_cases = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
-        people = _pick_users()
+        people = pick_users()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{dialect}, {total_cases} cases, world {build}")
     print(f"{args.rounds} rounds after {args.warmup} warm-up; load average {load} on {os.cpu_count()} cores")
     results = [_measure_person(app, args, label, user_id) for label, user_id in people]
-    print(_table([cells for cells, _ in results]))
+    print(table(HEADER, GROUPS, [cells for cells, _ in results]))
     verdict = "met" if all(ok for _, ok in results) else "MISSED"
     print(
         f"targets (ledger_page p95 < {TARGET_P95_MS} ms, median within {TARGET_RATIO:g}x of bare): {verdict}"

@@ -23,9 +23,13 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from cases import services as case_services  # noqa: E402
-from cases.services import CaseInput, ChildInput, GuardianInput  # noqa: E402
-from meetings import live, minutes, minutes_word, packet, services, triage  # noqa: E402
+from cases.ledger import registration  # noqa: E402
+from cases.ledger.registration import CaseInput, ChildInput, GuardianInput  # noqa: E402
+from meetings import services  # noqa: E402
+from meetings.agenda import packet, triage  # noqa: E402
+from meetings.live import services as live  # noqa: E402
+from meetings.minutes import services as minutes  # noqa: E402
+from meetings.minutes import word as minutes_word  # noqa: E402
 from meetings.models import Tier  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.dates import today_in_japan  # noqa: E402
@@ -65,7 +69,7 @@ def build(cases: int):
     db.session.commit()
     for n in range(cases):
         school = schools[n % len(schools)]
-        case_services.register_case(
+        registration.register_case(
             boss,
             CaseInput(
                 council_id=council.id,

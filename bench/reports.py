@@ -25,16 +25,19 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from cases import services  # noqa: E402
-from cases.services import CaseInput, ChildInput  # noqa: E402
+from cases.ledger import (  # noqa: E402
+    registration,
+)
+from cases.ledger.registration import CaseInput, ChildInput  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.dates import today_in_japan  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Agency, AgencyKind, Council, Role, User, UserRole  # noqa: E402
 from portal.passwords import hash_password  # noqa: E402
-from reports import services as report_services  # noqa: E402
-from reports import upload  # noqa: E402
-from reports.periods import current_period  # noqa: E402
+from reports.monthly import services as report_services  # noqa: E402
+from reports.monthly.periods import current_period  # noqa: E402
+from reports.upload import services as upload  # noqa: E402
+from reports.upload import template  # noqa: E402
 
 PASSWORD = "Bench-Passw0rd-2025"  # noqa: S105 - a bench account on throwaway data
 TARGET_MEDIAN_MS = 1000  # one post of 40 lines should feel immediate (well under a second)
@@ -78,7 +81,7 @@ def build(children: int, upload_rows: int) -> dict:
 
 def _household(coordinator: User, council: Council, agency: Agency, numbers: list[int]) -> None:
     """Register one household whose children all go to the agency."""
-    services.register_case(
+    registration.register_case(
         coordinator,
         CaseInput(
             council_id=council.id,
@@ -152,7 +155,7 @@ def time_upload(app, ids: dict) -> tuple[int, float, float, float]:
         children = report_services.access.reportable_children(user, council)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(upload.COLUMNS)
+        writer.writerow(template.COLUMNS)
         for child in children:
             writer.writerow(
                 [

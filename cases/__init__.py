@@ -2,29 +2,27 @@
 
 
 def init_app(app) -> None:
-    """Register the cases blueprint, menu links, home panel and demo data."""
-    # Importing views_plans and views_resources adds their routes to the one blueprint of views.
-    from cases import demo, plan_board, plan_demo, views, views_plans, views_resources  # noqa: F401
-    from cases.plan_reading import PLAN_ACTION_LABELS
-    from cases.reading import CASE_ACTION_LABELS
+    """Register the cases blueprint (every sub-feature's pages), menu links, home panel and labels."""
+    # Importing each views module adds its routes to the one blueprint of cases.blueprint.
+    from agencies.councils.services import register_section_counter
+    from cases.blueprint import bp
+    from cases.ledger import views as ledger_views
+    from cases.ledger.reading import CASE_ACTION_LABELS
+    from cases.ledger.services import open_cases_per_section
+    from cases.notes import views as note_views  # noqa: F401
+    from cases.plans import board as plan_board
+    from cases.plans import views as plan_views
+    from cases.plans.reading import PLAN_ACTION_LABELS
+    from cases.sharing import views as sharing_views  # noqa: F401
     from portal.audit import register_action_labels
-    from portal.cli import register_demo_seeder
     from portal.home import NavItem, register_home_panel, register_nav_item
 
-    app.register_blueprint(views.bp)
+    app.register_blueprint(bp)
     register_action_labels(CASE_ACTION_LABELS)
     register_action_labels(PLAN_ACTION_LABELS)
-    register_nav_item(NavItem("進行管理台帳", "cases.ledger_view", views.may_use_ledger, order=10))
+    register_nav_item(NavItem("進行管理台帳", "cases.ledger_view", ledger_views.may_use_ledger, order=10))
     register_nav_item(NavItem("プラン見直し", "cases.plan_board_view", plan_board.may_see_board, order=20))
-    register_home_panel(views_plans.home_panel)
-    app.add_template_global(views_plans.visible_plan_count)
-    register_demo_seeder(demo.seed_cases)
+    register_home_panel(plan_views.home_panel)
+    app.add_template_global(plan_views.visible_plan_count)
     # A 部会 that open cases use cannot be removed from the council's settings.
-    from agencies.services import register_section_counter
-    from cases.services import open_cases_per_section
-
     register_section_counter("ケース", open_cases_per_section)
-    register_demo_seeder(plan_demo.seed_plans)
-    from cases import cli
-
-    cli.register(app)

@@ -20,7 +20,9 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from cases.models import AccessGrant, Case, CaseNote, Child, GrantCause, Part, Status
+from cases.models import Case, Child, Part, Status
+from cases.notes.models import CaseNote
+from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.models import Council, Role, User

@@ -23,20 +23,23 @@ MEETING_ACTION_LABELS = {
 
 
 def init_app(app) -> None:
-    """Register the meetings blueprint, live namespace, menu link, home panel, demo data and labels."""
-    from meetings import access, demo, events, minutes_views, tasks, views  # noqa: F401 (minutes_views: routes on bp)
+    """Register the meetings blueprint (every sub-feature's pages), live namespace, menu, panel, labels."""
+    # Importing each views module adds its routes to the one blueprint of meetings.blueprint.
+    from agencies.councils.services import register_section_counter
+    from meetings import access, tasks
+    from meetings import views as meeting_views  # noqa: F401
+    from meetings.blueprint import bp
+    from meetings.live import events
+    from meetings.live import views as live_views  # noqa: F401
+    from meetings.minutes import views as minutes_views  # noqa: F401
+    from meetings.services import meetings_per_section
     from portal.audit import register_action_labels
-    from portal.cli import register_demo_seeder
     from portal.home import NavItem, register_home_panel, register_nav_item
 
-    app.register_blueprint(views.bp)
+    app.register_blueprint(bp)
     events.init_app(app)
     register_action_labels(MEETING_ACTION_LABELS)
     register_nav_item(NavItem("会議", "meetings.index", access.may_use_meetings, order=30))
     register_home_panel(tasks.home_panel)
-    register_demo_seeder(demo.seed_meetings)
     # A 部会 that a meeting not yet held uses cannot be removed from the council's settings.
-    from agencies.services import register_section_counter
-    from meetings.services import meetings_per_section
-
     register_section_counter("会議", meetings_per_section)

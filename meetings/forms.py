@@ -14,40 +14,17 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from cases.choices import section_choices
+from meetings.agenda.services import ItemInput
 from meetings.models import ItemKind, Mark, Tier
-from meetings.services import JST, ItemInput, MeetingInput
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """Return (value, label) pairs as choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
+from meetings.services import JST, MeetingInput
+from portal.forms import MultiCheckboxField, choices, opt_int
 
 
 def case_choices(cases) -> list[SelectChoice]:
     """Return the cases to pick from, by number (never by a name), after a blank choice."""
-    return choices([("", "（なし）")] + [(c.id, f"ケース {c.case_number}") for c in cases])
-
-
-def section_choices(councils) -> list[SelectChoice]:
-    """Return the 部会 of the councils to pick from, after a blank choice (the whole meeting)."""
-    names = dict.fromkeys(name for council in councils for name in council.section_names)
-    return choices([("", "（部会に分けない）")] + [(name, name) for name in names])
-
-
-def _opt_int(value):
-    """Coerce a choice to int, or None when blank."""
-    if value in ("", None):
-        return None
-    return int(value)
-
-
-class CheckboxList(SelectMultipleField):
-    """Several choices shown as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    return choices(("", "（なし）"), *((c.id, f"ケース {c.case_number}") for c in cases))
 
 
 class MeetingForm(FlaskForm):
@@ -57,7 +34,7 @@ class MeetingForm(FlaskForm):
     tier = SelectField("会議の種類", validators=[DataRequired("会議の種類を選んでください。")])
     title = StringField("会議名", validators=[DataRequired("会議名を入力してください。"), Length(max=120)])
     section = SelectField("部会（実務者会議を部会で開くとき）", validators=[Optional()])
-    case_id = SelectField("対象ケース（個別ケース検討会議）", coerce=_opt_int, validators=[Optional()])
+    case_id = SelectField("対象ケース（個別ケース検討会議）", coerce=opt_int, validators=[Optional()])
     day = DateField("開催日", validators=[DataRequired("開催日を入力してください。")])
     time = TimeField("開始時刻", validators=[DataRequired("開始時刻を入力してください。")])
     minutes_planned = IntegerField(
@@ -65,17 +42,19 @@ class MeetingForm(FlaskForm):
     )
     place = StringField("場所", validators=[Length(max=120)])
     online_url = StringField("オンライン会議のリンク", validators=[Length(max=300)])
-    agency_ids = CheckboxList("招待する機関", coerce=int)
-    user_ids = CheckboxList("個別に招待する人", coerce=int)
+    agency_ids = MultiCheckboxField("招待する機関", coerce=int)
+    user_ids = MultiCheckboxField("個別に招待する人", coerce=int)
 
     def fill_choices(self, councils, cases, agencies, people) -> None:
         """Set the choices the person may pick from."""
-        self.council_id.choices = choices((c.id, c.name) for c in councils)
-        self.tier.choices = choices((t.value, t.name_in(councils[0]) if councils else t.value) for t in Tier)
+        self.council_id.choices = choices(*((c.id, c.name) for c in councils))
+        self.tier.choices = choices(
+            *((t.value, t.name_in(councils[0]) if councils else t.value) for t in Tier)
+        )
         self.case_id.choices = case_choices(cases)
-        self.section.choices = section_choices(councils)
-        self.agency_ids.choices = choices((a.id, a.name) for a in agencies)
-        self.user_ids.choices = choices((u.id, f"{u.agency.name} {u.name}") for u in people)
+        self.section.choices = section_choices(councils, "（部会に分けない）")
+        self.agency_ids.choices = choices(*((a.id, a.name) for a in agencies))
+        self.user_ids.choices = choices(*((u.id, f"{u.agency.name} {u.name}") for u in people))
 
     def to_input(self) -> MeetingInput:
         """Return the typed meeting."""
@@ -98,19 +77,19 @@ class MeetingForm(FlaskForm):
 class ItemForm(FlaskForm):
     """Adding an agenda item."""
 
-    kind = SelectField("種類", choices=choices((k.value, k.label) for k in ItemKind))
+    kind = SelectField("種類", choices=choices(*((k.value, k.label) for k in ItemKind)))
     title = StringField("議題", validators=[Length(max=200)])
     presenter = StringField("説明者", validators=[Length(max=120)])
     planned_minutes = IntegerField(
         "予定時間（分）", default=10, validators=[NumberRange(1, 240, "1〜240分で入力してください。")]
     )
-    case_id = SelectField("ケース", coerce=_opt_int, validators=[Optional()])
+    case_id = SelectField("ケース", coerce=opt_int, validators=[Optional()])
     linked_case_ids = SelectMultipleField("あわせて扱うケース（きょうだい等、複数可）", coerce=int)
 
     def fill_cases(self, cases) -> None:
         """Set the cases the item may take up."""
         self.case_id.choices = case_choices(cases)
-        self.linked_case_ids.choices = choices((c.id, f"ケース {c.case_number}") for c in cases)
+        self.linked_case_ids.choices = choices(*((c.id, f"ケース {c.case_number}") for c in cases))
 
     def to_input(self) -> ItemInput:
         """Return the typed item."""
@@ -127,23 +106,23 @@ class ItemForm(FlaskForm):
 class MarkForm(FlaskForm):
     """Overriding a case's triage mark and writing its draft policy."""
 
-    mark = SelectField("区分", choices=choices((m.value, m.label) for m in Mark))
+    mark = SelectField("区分", choices=choices(*((m.value, m.label) for m in Mark)))
     draft_policy = TextAreaField("方針案（共有のみのケースは会議で一括承認）", validators=[Length(max=5000)])
 
 
 class RecorderForm(FlaskForm):
     """Naming the meeting's 記録係."""
 
-    recorder_id = SelectField("記録係", coerce=_opt_int, validators=[Optional()])
+    recorder_id = SelectField("記録係", coerce=opt_int, validators=[Optional()])
 
     def fill(self, people) -> None:
         """Set the people who may be named."""
         self.recorder_id.choices = choices(
-            [("", "（なし）")] + [(u.id, f"{u.agency.name} {u.name}") for u in people]
+            ("", "（なし）"), *((u.id, f"{u.agency.name} {u.name}") for u in people)
         )
 
 
 class InviteForm(FlaskForm):
     """Inviting more agencies."""
 
-    agency_ids = CheckboxList("追加で招待する機関", coerce=int)
+    agency_ids = MultiCheckboxField("追加で招待する機関", coerce=int)

@@ -1,7 +1,6 @@
-"""Meetings of the council's tiers: invitees, agenda items, role assignments, live changes, presence."""
+"""Meetings of the council's tiers: invitees, agenda items and their cases, role assignments."""
 
 import enum
-import json
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -275,54 +274,4 @@ class RoleAssignment(db.Model):
     item: Mapped[AgendaItem] = relationship(back_populates="assignments")
     meeting: Mapped[Meeting] = relationship()
     case: Mapped[Case | None] = relationship()
-    agency: Mapped[Agency] = relationship(lazy="joined")
-
-
-class MeetingChange(db.Model):
-    """One numbered change of a live meeting; a reconnecting page asks for the changes after its number."""
-
-    __tablename__ = "meeting_changes"
-    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    number: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))
-    # Ids of the agenda items the change touched (their content is rendered per reader on sending).
-    item_ids: Mapped[str] = mapped_column(String(2000), default="[]")
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def touched(self) -> list[int]:
-        """Return the ids of the items the change touched."""
-        return json.loads(self.item_ids or "[]")
-
-
-class Presence(db.Model):
-    """One open live-room connection; who is present is read from here (works across processes)."""
-
-    __tablename__ = "meeting_presence"
-
-    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Confirmed by the serving process every few seconds; a row left by a stopped process goes stale.
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Attendance(db.Model):
-    """A person who joined the live meeting (出席者), kept for the minutes."""
-
-    __tablename__ = "meeting_attendance"
-    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    first_joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    user: Mapped[User] = relationship(lazy="joined")
     agency: Mapped[Agency] = relationship(lazy="joined")

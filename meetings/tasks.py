@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from meetings import access
 from meetings.models import Meeting, MeetingStatus, RoleAssignment
-from meetings.services import MeetingError
 from portal import audit
 from portal.extensions import db
 from portal.models import User
+from portal.refusals import Refusal
+from portal.transaction import transaction
 from portal.types import utcnow
 
 
@@ -38,14 +39,14 @@ def mark_done(user: User, task_id: int) -> RoleAssignment:
     """Mark one of the agency's tasks done."""
     row = db.session.get(RoleAssignment, task_id)
     if row is None or row.agency_id != user.agency_id or row.meeting.status != MeetingStatus.ENDED:
-        raise MeetingError("役割が見つかりません。")
+        raise Refusal("役割が見つかりません。")
     if not _shown(user, [row]):
-        raise MeetingError("役割が見つかりません。")
+        raise Refusal("役割が見つかりません。")
     if row.done_at is None:
-        row.done_at = utcnow()
-        row.done_by_id = user.id
-        audit.record("meeting.task_done", actor=user, target=row.meeting, detail={"task": row.id})
-        db.session.commit()
+        with transaction():
+            row.done_at = utcnow()
+            row.done_by_id = user.id
+            audit.record("meeting.task_done", actor=user, target=row.meeting, detail={"task": row.id})
     return row
 
 

@@ -1,23 +1,23 @@
 """Meeting pages: the list, scheduling, the agenda with its triage, answers, and the live room."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import login_required
 from sqlalchemy import select
 
-from cases import codes, policy
+from cases import policy
 from cases.models import Case, Status
-from meetings import access, events, live, payloads, services, tasks, triage
-from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, RecorderForm, choices
+from meetings import access, services, tasks
+from meetings.agenda import services as agenda
+from meetings.agenda import triage
+from meetings.blueprint import bp
+from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, RecorderForm
+from meetings.live import changes, events, payloads, presence
 from meetings.models import LEDGER_TIERS, Meeting, MeetingStatus, Tier
 from portal.extensions import db
+from portal.forms import choices
+from portal.gates import me
 from portal.models import Council, User
-
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-
-
-def _user():
-    """Return the logged-in person."""
-    return current_user._get_current_object()
+from portal.refusals import Refusal
 
 
 def _councils(user) -> list[Council]:
@@ -30,7 +30,7 @@ def _councils(user) -> list[Council]:
 @login_required
 def index():
     """List the meetings the person runs or is invited to."""
-    user = _user()
+    user = me()
     if not access.may_use_meetings(user):
         abort(403)
     meetings = services.visible_meetings(user)
@@ -44,7 +44,7 @@ def index():
 @login_required
 def new():
     """Schedule a meeting of any tier."""
-    user = _user()
+    user = me()
     councils = _councils(user)
     policy.require(bool(councils))
     council = councils[0]
@@ -59,7 +59,7 @@ def new():
     if form.validate_on_submit():
         try:
             meeting = services.schedule_meeting(user, form.to_input())
-        except services.MeetingError as error:
+        except Refusal as error:
             for message in error.messages:
                 flash(message, "error")
         else:
@@ -72,13 +72,13 @@ def new():
 @login_required
 def detail(meeting_id: int):
     """Show a meeting, its invitees and its agenda as the person may see it."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id)
     reader = payloads.Reader(user, meeting)
     item_form = ItemForm()
     item_form.fill_cases(services.active_cases(meeting))
     invite_form = InviteForm()
-    invite_form.agency_ids.choices = choices((a.id, a.name) for a in meeting.council.members)
+    invite_form.agency_ids.choices = choices(*((a.id, a.name) for a in meeting.council.members))
     recorder_form = None
     if reader.can_run and meeting.status != MeetingStatus.ENDED:
         recorder_form = RecorderForm(recorder_id=meeting.recorder_id)
@@ -94,7 +94,7 @@ def detail(meeting_id: int):
         recorder_form=recorder_form,
         mark_form=MarkForm(),
         ledger_tier=Tier(meeting.tier) in LEDGER_TIERS,
-        attendance=live.attendance_of(meeting),
+        attendance=presence.attendance_of(meeting),
     )
 
 
@@ -108,8 +108,7 @@ def _attempt(meeting_id: int, work, done: str):
     before = _change_number(meeting_id)
     try:
         work()
-    except services.MeetingError as error:
-        db.session.rollback()
+    except Refusal as error:
         for message in error.messages:
             flash(message, "error")
     else:
@@ -127,15 +126,15 @@ def _publish(meeting_id: int, before: int) -> None:
     """Send the live room the changes an agenda edit made while the meeting runs (after the commit)."""
     meeting = db.session.get(Meeting, meeting_id)
     db.session.refresh(meeting)
-    for row in live.changes_since(meeting, before) or []:
-        events.broadcast(meeting, services.Change(row.number, row.kind, row.touched))
+    for row in changes.changes_since(meeting, before) or []:
+        events.broadcast(meeting, changes.Change(row.number, row.kind, row.touched))
 
 
 @bp.post("/<int:meeting_id>/respond")
 @login_required
 def respond(meeting_id: int):
     """Answer an invitation (出席/欠席)."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id)
     answer = request.form.get("response", "")
     return _attempt(meeting_id, lambda: services.respond(user, meeting, answer), "出欠を登録しました。")
@@ -145,10 +144,10 @@ def respond(meeting_id: int):
 @login_required
 def invite(meeting_id: int):
     """Invite more agencies."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = InviteForm()
-    form.agency_ids.choices = choices((a.id, a.name) for a in meeting.council.members)
+    form.agency_ids.choices = choices(*((a.id, a.name) for a in meeting.council.members))
     form.validate_on_submit()
     return _attempt(
         meeting_id, lambda: services.invite(user, meeting, form.agency_ids.data or []), "招待しました。"
@@ -159,7 +158,7 @@ def invite(meeting_id: int):
 @login_required
 def set_recorder(meeting_id: int):
     """Name (or clear) the 記録係."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = RecorderForm()
     form.fill(services.recorder_candidates(meeting))
@@ -178,7 +177,7 @@ def set_recorder(meeting_id: int):
 @login_required
 def add_item(meeting_id: int):
     """Add an agenda item."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = ItemForm()
     form.fill_cases(services.active_cases(meeting))
@@ -188,7 +187,7 @@ def add_item(meeting_id: int):
                 flash(message, "error")
         return _back(meeting_id, "#agenda")
     return _attempt(
-        meeting_id, lambda: services.add_item(user, meeting, form.to_input()), "議題を追加しました。"
+        meeting_id, lambda: agenda.add_item(user, meeting, form.to_input()), "議題を追加しました。"
     )
 
 
@@ -196,13 +195,13 @@ def add_item(meeting_id: int):
 @login_required
 def move_item(meeting_id: int, item_id: int):
     """Move an item up or down, or to a numbered position."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     current = next((i.position for i in meeting.items if i.id == item_id), 0)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""), 0)
     target = request.form.get("position", type=int) or current + step
     return _attempt(
-        meeting_id, lambda: services.move_item(user, meeting, item_id, target), "議題の順番を変えました。"
+        meeting_id, lambda: agenda.move_item(user, meeting, item_id, target), "議題の順番を変えました。"
     )
 
 
@@ -210,7 +209,7 @@ def move_item(meeting_id: int, item_id: int):
 @login_required
 def place_item(meeting_id: int, item_id: int):
     """Move an item to a numbered position for the page's drag and drop; answer the order as JSON."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     if item_id not in {i.id for i in meeting.items}:
         abort(404)
@@ -219,11 +218,10 @@ def place_item(meeting_id: int, item_id: int):
     try:
         # The service clamps a position; a dropped item names one that exists, so refuse any other.
         if position is None or not 1 <= position <= count:
-            raise services.MeetingError(f"移動先は1〜{count}番で指定してください。")
+            raise Refusal(f"移動先は1〜{count}番で指定してください。")
         before = _change_number(meeting_id)
-        order = services.move_item(user, meeting, item_id, position)
-    except services.MeetingError as error:
-        db.session.rollback()
+        order = agenda.move_item(user, meeting, item_id, position)
+    except Refusal as error:
         return jsonify(ok=False, errors=error.messages, order=[i.id for i in meeting.items]), 400
     _publish(meeting_id, before)
     return jsonify(ok=True, order=order, message="議題の順番を変えました。")
@@ -233,20 +231,20 @@ def place_item(meeting_id: int, item_id: int):
 @login_required
 def remove_item(meeting_id: int, item_id: int):
     """Remove an item."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
-    return _attempt(meeting_id, lambda: services.remove_item(user, meeting, item_id), "議題を削除しました。")
+    return _attempt(meeting_id, lambda: agenda.remove_item(user, meeting, item_id), "議題を削除しました。")
 
 
 @bp.post("/<int:meeting_id>/items/<int:item_id>/mark")
 @login_required
 def mark_item(meeting_id: int, item_id: int):
     """Override a case's mark and write its draft policy."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = MarkForm()
     form.validate_on_submit()
-    work = lambda: services.set_mark(user, meeting, item_id, form.mark.data, form.draft_policy.data or "")  # noqa: E731
+    work = lambda: agenda.set_mark(user, meeting, item_id, form.mark.data, form.draft_policy.data or "")  # noqa: E731
     return _attempt(meeting_id, work, "区分と方針案を保存しました。")
 
 
@@ -254,38 +252,19 @@ def mark_item(meeting_id: int, item_id: int):
 @login_required
 def build_agenda(meeting_id: int):
     """Build the agenda from the ledger (practitioner and progress meetings)."""
-    user = _user()
+    user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     return _attempt(meeting_id, lambda: triage.build_agenda(user, meeting), "台帳から議題を作成しました。")
-
-
-@bp.route("/<int:meeting_id>/live")
-@login_required
-def live_room(meeting_id: int):
-    """Open the live room; the page follows the facilitator over the socket."""
-    user = _user()
-    meeting = access.get_meeting_or_404(user, meeting_id)
-    reader = payloads.Reader(user, meeting)
-    state = payloads.full_state(reader, live.present_users(meeting.id))
-    members = meeting.council.members if reader.can_record else []
-    return render_template(
-        "meetings/live.html",
-        meeting=meeting,
-        state=state,
-        agencies=[{"id": a.id, "name": a.name} for a in members],
-        closure_reasons=list(codes.labels("closure_reason").items()) if reader.can_record else [],
-        live_status=MeetingStatus,
-    )
 
 
 @bp.post("/tasks/<int:task_id>/done")
 @login_required
 def task_done(task_id: int):
     """Mark one of the agency's tasks done."""
-    user: User = _user()
+    user: User = me()
     try:
         tasks.mark_done(user, task_id)
-    except services.MeetingError as error:
+    except Refusal as error:
         for message in error.messages:
             flash(message, "error")
     else:

@@ -63,7 +63,8 @@ def register_blueprints(app: Flask) -> None:
     import cases
     import meetings
     import reports
-    from portal import auditlog, home
+    from portal import home
+    from portal.auditlog import views as auditlog
     from portal.auth import views as auth_views
 
     app.register_blueprint(auth_views.bp)
@@ -99,7 +100,9 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the portal's flask commands."""
+    """Add the shell's flask commands, and `flask seed-demo` of the demo town (which composes features)."""
+    import demo
     from portal import cli
 
     cli.register(app)
+    demo.init_app(app)

@@ -1,32 +1,19 @@
-"""Flask commands: audit verification, demo data, first administrator."""
-
-from collections.abc import Callable
+"""Flask commands of the shell: audit verification and the first administrator."""
 
 import click
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from portal import audit
 from portal.extensions import db
-
-# Features add their demo data after the shell's, in registration order.
-_demo_seeders: list[Callable[[], None]] = []
-
-
-def register_demo_seeder(seeder: Callable[[], None]) -> None:
-    """Add a step to `flask seed-demo` (once)."""
-    if seeder not in _demo_seeders:
-        _demo_seeders.append(seeder)
+from portal.models import Agency, AgencyKind, Role, User, UserRole
+from portal.passwords import hash_password, password_problems
+from portal.transaction import transaction
 
 
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
-    from portal import demo
-
-    # The shell's people and councils come first, whenever the features registered theirs.
-    if demo.seed_identity not in _demo_seeders:
-        _demo_seeders.insert(0, demo.seed_identity)
     app.cli.add_command(audit_group)
-    app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
 
 
@@ -38,9 +25,7 @@ def audit_group():
 @audit_group.command("verify")
 def audit_verify():
     """Check that no audit row was altered or removed since it was written."""
-    from portal.audit import verify_chain
-
-    checked, problems = verify_chain()
+    checked, problems = audit.verify_chain()
     if not problems:
         click.echo(f"監査ログは正常です（{checked}行を検証しました）。")
         return
@@ -50,20 +35,6 @@ def audit_verify():
     raise SystemExit(1)
 
 
-@click.command("seed-demo")
-@click.option("--if-empty", is_flag=True, help="人が一人もいないときだけ投入する")
-def seed_demo(if_empty: bool):
-    """Load the fictional town of みどり市 as demo data."""
-    from portal.models import User
-
-    if if_empty and db.session.scalar(select(func.count(User.id))):
-        click.echo("データがあるため、デモデータは投入しませんでした。")
-        return
-    for seeder in _demo_seeders:
-        seeder()
-    click.echo("デモデータを投入しました。")
-
-
 @click.command("create-admin")
 @click.argument("login_id")
 @click.argument("name")
@@ -71,11 +42,30 @@ def seed_demo(if_empty: bool):
 @click.password_option(prompt="初期パスワード")
 def create_admin(login_id: str, name: str, agency: str, password: str):
     """Create a system administrator who must change the password at first login."""
-    from portal.demo import create_admin_account
-
     problems = create_admin_account(login_id, name, agency, password)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         raise SystemExit(1)
     click.echo(f"システム管理者 {login_id} を作成しました。")
+
+
+def create_admin_account(login_id: str, name: str, agency_name: str, password: str) -> list[str]:
+    """Create a first system administrator; return the problems (nothing saved when any)."""
+    with transaction():
+        problems = password_problems(password, login_id, name)
+        if db.session.scalar(select(User).where(User.login_id == login_id)):
+            problems.append(f"ログインID {login_id} は既に使われています。")
+        if problems:
+            return problems
+        agency = db.session.scalar(select(Agency).where(Agency.name == agency_name))
+        if agency is None:
+            kind = db.session.scalar(select(AgencyKind).where(AgencyKind.name == "その他"))
+            agency = Agency(name=agency_name, kind=kind)
+            db.session.add(agency)
+        user = User(login_id=login_id, name=name, agency=agency, password_hash=hash_password(password))
+        user.role_rows = [UserRole(role=Role.ADMIN.value)]
+        db.session.add(user)
+        db.session.flush()
+        audit.record("admin.user_create", target=user, detail={"roles": [Role.ADMIN.value], "via": "cli"})
+    return []

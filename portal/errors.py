@@ -3,8 +3,8 @@
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 
+from portal import transaction
 from portal.auth.services import record_throttled
-from portal.extensions import db
 
 MESSAGES = {
     400: ("リクエストが正しくありません", "送信された内容を確認して、もう一度お試しください。"),
@@ -44,7 +44,7 @@ def register_errorhandlers(app) -> None:
     @app.errorhandler(500)
     def server_error(error):
         """Roll back whatever the failed request left in the session, then explain in Japanese."""
-        db.session.rollback()
+        transaction.discard()
         try:
             return _render(500)
         except Exception:

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from portal.models import Role
+from portal.gates import is_auditor
 
 bp = Blueprint("portal", __name__)
 
@@ -49,11 +49,6 @@ def nav_items() -> list[dict]:
         return []
     user = current_user._get_current_object()
     return [{"label": item.label, "url": url_for(item.endpoint)} for item in _nav if item.visible(user)]
-
-
-def is_auditor(user) -> bool:
-    """Tell whether the audit log link is shown: auditors only."""
-    return user.has_role(Role.AUDITOR)
 
 
 # The audit log is part of the shell, so the shell adds its own link.

@@ -2,9 +2,23 @@
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
-_hasher = PasswordHasher()
+# argon2-cffi's defaults: RFC 9106's second recommended profile (t=3, 64 MiB, 4 lanes), ~0.1-0.3 s.
+STRONG = PasswordHasher()
+# For the test suite only (TESTING with PASSWORD_HASHER="fast"): the same algorithm at its cheapest,
+# so a thousand logins do not cost minutes. A verification reads the parameters from the hash itself.
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def hasher() -> PasswordHasher:
+    """Return the hasher new hashes are made with: the strong one, unless a test app asked for speed."""
+    if has_app_context() and current_app.testing and current_app.config.get("PASSWORD_HASHER") == "fast":
+        return FAST
+    return STRONG
+
 
 MIN_LENGTH = 10
 
@@ -26,25 +40,23 @@ _COMMON = {
 
 def hash_password(password: str) -> str:
     """Return the argon2 hash of a password."""
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def check_password(password_hash: str, password: str) -> bool:
-    """Tell whether the password matches the stored hash."""
+    """Tell whether the password matches the stored hash (whose parameters it carries)."""
     try:
-        return _hasher.verify(password_hash, password)
+        return STRONG.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-# A hash of nothing in particular, checked when the login id is unknown so that a wrong
-# login id takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
-
-
 def burn_time(password: str) -> None:
-    """Spend the time of one verification, for unknown login ids."""
-    check_password(_DUMMY_HASH, password)
+    """Spend the time of one verification for an unknown login id (it costs what a wrong password does)."""
+    current = hasher()
+    if id(current) not in _DUMMY_HASHES:
+        _DUMMY_HASHES[id(current)] = current.hash("dummy-password-for-timing")
+    check_password(_DUMMY_HASHES[id(current)], password)
 
 
 def password_problems(password: str, login_id: str = "", name: str = "") -> list[str]:

@@ -17,9 +17,12 @@ from flask_login import current_user
 from flask_socketio import join_room
 from socketio import RedisManager
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
+from portal import transaction
 from portal.extensions import db, socketio
 from portal.models import User
+from portal.refusals import Refusal
 
 DEFAULT_NAMESPACE = "/"
 
@@ -75,6 +78,22 @@ def on_connect(auth=None):
     join_room(user_room(user.id))
     join_room(agency_room(user.agency_id))
     return True
+
+
+# What a socket event answers when the policy hides the object or forbids the action: the pages'
+# 404 and 403, said in the acknowledgement (an object the person may not see is only "not found").
+NOT_FOUND = "見つかりません。"
+NOT_ALLOWED = "この操作はできません。"
+
+
+def refused(error: Exception) -> dict:
+    """Return the acknowledgement of an event a rule refused (its messages) or the policy stopped."""
+    transaction.discard()
+    if isinstance(error, Refusal):
+        return {"ok": False, "errors": error.messages}
+    if isinstance(error, HTTPException) and error.code == 404:
+        return {"ok": False, "errors": [NOT_FOUND]}
+    return {"ok": False, "errors": [NOT_ALLOWED]}
 
 
 def init_app(app: Flask) -> None:

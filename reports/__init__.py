@@ -19,18 +19,24 @@ REPORT_ACTION_LABELS = {
 
 
 def init_app(app) -> None:
-    """Register the reports blueprint, menu links, home panels, demo data and audit labels."""
+    """Register the reports blueprint (every sub-feature's pages), menu links, home panels and labels."""
+    # Importing each views module adds its routes to the one blueprint of reports.blueprint.
     from portal.audit import register_action_labels
-    from portal.cli import register_demo_seeder
     from portal.home import NavItem, register_home_panel, register_nav_item
-    from reports import access, assessment_views, demo, panels, views
+    from reports import access, panels, signals
+    from reports.alerts import views as alert_views  # noqa: F401
+    from reports.assessments import views as assessment_views
+    from reports.blueprint import bp
+    from reports.board import views as board_views  # noqa: F401
+    from reports.monthly import views as monthly_views  # noqa: F401
+    from reports.upload import views as upload_views  # noqa: F401
 
     assessment_views.register()
-    app.register_blueprint(views.bp)
+    app.register_blueprint(bp)
+    signals.register()
     register_action_labels(REPORT_ACTION_LABELS)
     register_nav_item(NavItem("定期報告", "reports.monthly", access.may_report, order=20))
     register_nav_item(NavItem("アラート", "reports.alerts", access.may_oversee, order=21))
     register_nav_item(NavItem("提出状況", "reports.board", access.may_oversee, order=22))
     register_home_panel(panels.coordinator_panel)
     register_home_panel(panels.reporter_panel)
-    register_demo_seeder(demo.seed_reports)

@@ -5,8 +5,9 @@ it writes the note.
 """
 
 from portal.dates import wareki
-from reports.models import Alert, ImmediateReason, ImmediateReport, MonthlyReportRow
-from reports.periods import Period
+from reports.alerts.models import Alert, ImmediateReason, ImmediateReport
+from reports.monthly.models import MonthlyReportRow
+from reports.monthly.periods import Period
 
 
 def _count(value: int | None, unit: str = "日") -> str:

@@ -5,8 +5,11 @@ from markupsafe import Markup
 
 from portal.dates import today_in_japan
 from portal.models import User
-from reports import access, alerts, board, services
-from reports.periods import current_period
+from reports import access
+from reports.alerts import services as alerts
+from reports.board import services as board
+from reports.monthly import services
+from reports.monthly.periods import current_period
 
 
 def reporter_panel(user: User) -> Markup | None:
@@ -22,7 +25,7 @@ def reporter_panel(user: User) -> Markup | None:
         children = len(access.reportable_children(user, council))
         items.append({"council": council, "period": period, "report": report, "children": children})
     notices = board.unread_notifications(user)
-    html = render_template("reports/_panel_reporter.html", items=items, notices=notices, today=today)
+    html = render_template("reports/monthly/_panel_reporter.html", items=items, notices=notices, today=today)
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template
 
 
@@ -32,6 +35,6 @@ def coordinator_panel(user: User) -> Markup | None:
     if not councils:
         return None
     html = render_template(
-        "reports/_panel_coordinator.html", councils=councils, open_count=alerts.open_count(user)
+        "reports/alerts/_panel_coordinator.html", councils=councils, open_count=alerts.open_count(user)
     )
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template

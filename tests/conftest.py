@@ -25,25 +25,38 @@ def _test_config(url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret-key",
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASHER": "fast",
         "SERVER_NAME": None,
     }
 
 
-def _pg_url() -> str:
-    """Return the PostgreSQL URL for tests, refusing one that does not look like a test database."""
+def _pg_url(worker: str) -> str:
+    """Return this worker's PostgreSQL URL for tests, refusing one that does not look like a test database.
+
+    With pytest-xdist each worker gets a database of its own (portal_test_gw0, ...), made on the
+    server of DATABASE_URL when missing; a run without workers uses DATABASE_URL's database itself.
+    """
     url = sa.engine.make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     if "test" not in (url.database or ""):
         raise pytest.UsageError(
             "DATABASE_URL must name a database whose name contains 'test'; tests wipe it."
         )
+    if worker != "master":
+        url = url.set(database=f"{url.database}_{worker}")
+        server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+        server.dispose()
     return url.render_as_string(hide_password=False)
 
 
 class _PostgresDatabase:
     """One migrated PostgreSQL database, emptied back to its migrated state after each test."""
 
-    def __init__(self):
-        self.url = _pg_url()
+    def __init__(self, worker: str):
+        self.url = _pg_url(worker)
         engine = sa.create_engine(self.url)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -107,10 +120,10 @@ class _SqliteDatabase:
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory):
-    """The migrated database the tests run on."""
+def database(tmp_path_factory, worker_id):
+    """The migrated database the tests run on (one per pytest-xdist worker)."""
     if ON_POSTGRES:
-        return _PostgresDatabase()
+        return _PostgresDatabase(worker_id)
     return _SqliteDatabase(tmp_path_factory.mktemp("db"))
 
 

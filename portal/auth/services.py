@@ -10,6 +10,7 @@ from portal.audit import Outcome
 from portal.extensions import db
 from portal.models import User
 from portal.passwords import burn_time, check_password, hash_password, password_problems
+from portal.transaction import transaction
 from portal.types import utcnow
 
 
@@ -37,60 +38,55 @@ def find_user(login_id: str) -> User | None:
 
 def authenticate(login_id: str, password: str) -> LoginResult:
     """Check a login attempt, count failures, lock after too many, and audit the outcome."""
-    user = find_user(login_id)
-    now = utcnow()
-    if user is None:
-        burn_time(password)
-        audit.record(
-            "login.failure",
-            outcome=Outcome.FAILURE,
-            target_type="users",
-            target_label=login_id[:60],
-            detail={"reason": "unknown_login_id"},
-        )
-        db.session.commit()
-        return LoginResult(None, FAILED)
-    if user.locked_until and user.locked_until > now:
-        audit.record(
-            "login.failure",
-            actor=user,
-            target=user,
-            outcome=Outcome.DENIED,
-            detail={"reason": "locked", "locked_until": user.locked_until.isoformat()},
-        )
-        db.session.commit()
-        return LoginResult(None, LOCKED)
-    if not check_password(user.password_hash, password):
-        user.failed_logins += 1
-        detail = {"reason": "bad_password", "failures": user.failed_logins}
-        audit.record("login.failure", actor=user, target=user, outcome=Outcome.FAILURE, detail=detail)
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
-            user.failed_logins = 0
+    with transaction():
+        user = find_user(login_id)
+        now = utcnow()
+        if user is None:
+            burn_time(password)
             audit.record(
-                "login.lockout",
+                "login.failure",
+                outcome=Outcome.FAILURE,
+                target_type="users",
+                target_label=login_id[:60],
+                detail={"reason": "unknown_login_id"},
+            )
+            return LoginResult(None, FAILED)
+        if user.locked_until and user.locked_until > now:
+            audit.record(
+                "login.failure",
                 actor=user,
                 target=user,
                 outcome=Outcome.DENIED,
-                detail={"locked_until": user.locked_until.isoformat()},
+                detail={"reason": "locked", "locked_until": user.locked_until.isoformat()},
             )
-            db.session.commit()
             return LoginResult(None, LOCKED)
-        db.session.commit()
-        return LoginResult(None, FAILED)
-    if not user.active or not user.agency.active:
-        # A disabled agency suspends its people; the message does not say which account is disabled.
-        reason = "disabled" if not user.active else "agency_disabled"
-        detail = {"reason": reason}
-        audit.record("login.failure", actor=user, target=user, outcome=Outcome.DENIED, detail=detail)
-        db.session.commit()
-        return LoginResult(None, FAILED)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    audit.record("login.success", actor=user, target=user)
-    db.session.commit()
-    return LoginResult(user)
+        if not check_password(user.password_hash, password):
+            user.failed_logins += 1
+            detail = {"reason": "bad_password", "failures": user.failed_logins}
+            audit.record("login.failure", actor=user, target=user, outcome=Outcome.FAILURE, detail=detail)
+            if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+                user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
+                user.failed_logins = 0
+                audit.record(
+                    "login.lockout",
+                    actor=user,
+                    target=user,
+                    outcome=Outcome.DENIED,
+                    detail={"locked_until": user.locked_until.isoformat()},
+                )
+                return LoginResult(None, LOCKED)
+            return LoginResult(None, FAILED)
+        if not user.active or not user.agency.active:
+            # A disabled agency suspends its people; the message does not say which account is disabled.
+            reason = "disabled" if not user.active else "agency_disabled"
+            detail = {"reason": reason}
+            audit.record("login.failure", actor=user, target=user, outcome=Outcome.DENIED, detail=detail)
+            return LoginResult(None, FAILED)
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        audit.record("login.success", actor=user, target=user)
+        return LoginResult(user)
 
 
 def record_logout(user: User, reason: str = "user") -> None:
@@ -99,44 +95,43 @@ def record_logout(user: User, reason: str = "user") -> None:
     Rotating the session token means a copy of the old cookie (or a socket opened with it)
     no longer counts as logged in.
     """
-    if reason == "user":
-        user.rotate_session_token()
-    audit.record("logout", actor=user, target=user, detail={"reason": reason})
-    db.session.commit()
+    with transaction():
+        if reason == "user":
+            user.rotate_session_token()
+        audit.record("logout", actor=user, target=user, detail={"reason": reason})
 
 
 def record_throttled(login_id: str) -> None:
     """Audit a login attempt refused because the address tried too often."""
-    audit.record(
-        "login.throttled",
-        outcome=Outcome.DENIED,
-        target_type="users",
-        target_label=(login_id or "")[:60],
-        detail={"reason": "rate_limit"},
-    )
-    db.session.commit()
+    with transaction():
+        audit.record(
+            "login.throttled",
+            outcome=Outcome.DENIED,
+            target_type="users",
+            target_label=(login_id or "")[:60],
+            detail={"reason": "rate_limit"},
+        )
 
 
 def change_password(user: User, current: str, new: str) -> list[str]:
     """Change a person's own password; return the problems (nothing is saved when there are any)."""
-    if not check_password(user.password_hash, current):
-        audit.record(
-            "account.password_change",
-            actor=user,
-            target=user,
-            outcome=Outcome.FAILURE,
-            detail={"reason": "bad_current_password"},
-        )
-        db.session.commit()
-        return ["現在のパスワードが正しくありません。"]
-    problems = password_problems(new, user.login_id, user.name)
-    if check_password(user.password_hash, new):
-        problems.append("現在と同じパスワードは使えません。")
-    if problems:
-        return problems
-    user.password_hash = hash_password(new)
-    user.must_change_password = False
-    user.rotate_session_token()
-    audit.record("account.password_change", actor=user, target=user)
-    db.session.commit()
-    return []
+    with transaction():
+        if not check_password(user.password_hash, current):
+            audit.record(
+                "account.password_change",
+                actor=user,
+                target=user,
+                outcome=Outcome.FAILURE,
+                detail={"reason": "bad_current_password"},
+            )
+            return ["現在のパスワードが正しくありません。"]
+        problems = password_problems(new, user.login_id, user.name)
+        if check_password(user.password_hash, new):
+            problems.append("現在と同じパスワードは使えません。")
+        if problems:
+            return problems
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        user.rotate_session_token()
+        audit.record("account.password_change", actor=user, target=user)
+        return []

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from meetings import services
+from meetings.agenda import services as agenda
 from meetings.models import ItemKind, Meeting, MeetingStatus, Tier
 from portal.dates import today_in_japan
 from portal.extensions import db
@@ -45,7 +46,7 @@ def build_meeting(live) -> int:
             ),
         )
         for title in TITLES:
-            services.add_item(suzuki, meeting, services.ItemInput(ItemKind.REPORT.value, title, "鈴木", 5))
+            agenda.add_item(suzuki, meeting, agenda.ItemInput(ItemKind.REPORT.value, title, "鈴木", 5))
         return meeting.id
 
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from cases import services
-from cases.services import CaseInput, ChildInput, GuardianInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from portal.extensions import db
 from portal.models import Role
 from tests.browser.conftest import ARTIFACTS
@@ -32,7 +32,7 @@ def build_town(live) -> tuple[int, int]:
         db.session.commit()
         sato = UserFactory(login_id="sato", name="佐藤", agency=center, roles=[Role.COORDINATOR])
         UserFactory(login_id="takahashi", name="高橋 直子", agency=school)
-        yamamoto = services.register_case(
+        yamamoto = registration.register_case(
             sato,
             CaseInput(
                 council_id=council.id,
@@ -47,7 +47,7 @@ def build_town(live) -> tuple[int, int]:
                 household_note="<p>父は夜勤があり、ゆいの送迎は祖母が担う。</p>",
             ),
         )
-        kawaguchi = services.register_case(
+        kawaguchi = registration.register_case(
             sato,
             CaseInput(
                 council_id=council.id,

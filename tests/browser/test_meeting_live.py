@@ -10,9 +10,10 @@ from datetime import date, datetime, time
 import pytest
 from playwright.sync_api import expect
 
-from cases import services as case_services
-from cases.services import CaseInput, ChildInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput
 from meetings import services
+from meetings.agenda import services as agenda
 from meetings.models import ItemKind, Tier
 from portal.dates import today_in_japan
 from portal.extensions import db
@@ -41,7 +42,7 @@ def build_meeting(live) -> tuple[int, str, str]:
         )
         UserFactory(login_id="takahashi", name="高橋", agency=school)
         UserFactory(login_id="ito", name="伊藤", agency=cgc, roles=[Role.CASEWORKER])
-        household = case_services.register_case(
+        household = registration.register_case(
             suzuki,
             CaseInput(
                 council_id=council.id,
@@ -51,7 +52,7 @@ def build_meeting(live) -> tuple[int, str, str]:
                 children=[ChildInput("山本 はると", "", date(2016, 9, 1), "男", school.id, "3年2組")],
             ),
         )
-        hidden = case_services.register_case(
+        hidden = registration.register_case(
             suzuki,
             CaseInput(
                 council_id=council.id,
@@ -71,11 +72,11 @@ def build_meeting(live) -> tuple[int, str, str]:
             ),
         )
         for item in (
-            services.ItemInput(ItemKind.REPORT.value, "開会・新規登録の報告", "鈴木", 5),
-            services.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, household.id),
-            services.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, hidden.id),
+            agenda.ItemInput(ItemKind.REPORT.value, "開会・新規登録の報告", "鈴木", 5),
+            agenda.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, household.id),
+            agenda.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, hidden.id),
         ):
-            services.add_item(suzuki, meeting, item)
+            agenda.add_item(suzuki, meeting, item)
         return meeting.id, household.case_number, hidden.case_number
 
 

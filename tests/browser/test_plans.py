@@ -8,8 +8,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from cases import services
-from cases.services import CaseInput, ChildInput, GuardianInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from portal.extensions import db
 from portal.models import Role
 from tests.factories import AgencyFactory, CouncilFactory, UserFactory, kind
@@ -31,7 +31,7 @@ def build_town(live) -> int:
         sato = UserFactory(login_id="sato", name="佐藤", agency=center, roles=[Role.COORDINATOR])
         UserFactory(login_id="tanaka", name="田中", agency=nursery)
         UserFactory(login_id="morita", name="森田", agency=other)
-        case = services.register_case(
+        case = registration.register_case(
             sato,
             CaseInput(
                 council_id=council.id,

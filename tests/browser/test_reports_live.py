@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from cases import services
-from cases.services import CaseInput, ChildInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput
 from portal.extensions import db
 from portal.models import Role
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
@@ -26,7 +26,7 @@ def build_town(live) -> None:
         db.session.commit()
         coordinator = UserFactory(login_id="sato", name="佐藤", agency=center, roles=[Role.COORDINATOR])
         UserFactory(login_id="takahashi", name="高橋", agency=school)
-        services.register_case(
+        registration.register_case(
             coordinator,
             CaseInput(
                 council_id=council.id,

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from cases import services
-from cases.services import CaseInput, ChildInput, GuardianInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from portal.models import Role
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
@@ -113,7 +113,7 @@ def town(app) -> Town:
             login_id="yamada", name="山田", agency=aoba_center, roles=[Role.COORDINATOR]
         ),
     )
-    town.case = services.register_case(town.coordinator, household_input(town))
+    town.case = registration.register_case(town.coordinator, household_input(town))
     return town
 
 

@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from cases import policy
-from cases.models import AccessGrant, Case, CaseNote, Child, GrantCause, Guardian, Part, Status
-from cases.search import search_key
+from cases.ledger.search import search_key
+from cases.models import Case, Child, Guardian, Part, Status
+from cases.notes.models import CaseNote
+from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.models import Agency, AgencyKind, Council, Role, User, UserRole

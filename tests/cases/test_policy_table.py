@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from cases import policy, sharing
-from cases.models import AccessGrant, Case, Child, GrantCause, Involvement, InvolvementKind, Part, Status
+from cases import policy
+from cases.models import Case, Child, Part, Status
+from cases.sharing import consents
+from cases.sharing import services as sharing
+from cases.sharing.models import AccessGrant, GrantCause, Involvement, InvolvementKind
 from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.models import Role
@@ -48,7 +51,7 @@ def days(n: int):
 def _consent(town, agency, letters="BP", **kwargs):
     """Record the mother's consent to share the given parts with one agency."""
     kwargs.setdefault("given_on", days(-30))
-    return sharing.record_consent(
+    return consents.record_consent(
         town.coordinator,
         town.case,
         given_by_name="山本 亜紀",
@@ -108,13 +111,13 @@ def s_consent(town):
 def s_consent_withdrawn(town):
     nurse = health_nurse(town)
     consent = _consent(town, nurse.agency)
-    sharing.withdraw_consent(town.coordinator, town.case, consent.id, "母から撤回の申し出")
+    consents.withdraw_consent(town.coordinator, town.case, consent.id, "母から撤回の申し出")
     return nurse
 
 
 def s_consent_withdrawn_for_another_agency(town):
     nurse = health_nurse(town)
-    consent = sharing.record_consent(
+    consent = consents.record_consent(
         town.coordinator,
         town.case,
         given_by_name="山本 亜紀",
@@ -123,7 +126,7 @@ def s_consent_withdrawn_for_another_agency(town):
         agency_ids=[nurse.agency.id, town.hospital.id],
         parts=[Part.BASIC, Part.PLAN],
     )
-    sharing.withdraw_consent(town.coordinator, town.case, consent.id, agency_ids=[town.hospital.id])
+    consents.withdraw_consent(town.coordinator, town.case, consent.id, agency_ids=[town.hospital.id])
     return nurse
 
 

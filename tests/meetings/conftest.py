@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 import pytest
 from flask import g
 
-from cases import services as case_services
-from cases.services import CaseInput, ChildInput, GuardianInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from meetings import services
 from meetings.models import Tier
 from portal.dates import today_in_japan
@@ -22,7 +22,7 @@ SECRET_CHILD = "川口 そら"
 @pytest.fixture
 def hidden_case(town):
     """A registered case whose child goes to みどり第二小学校: the first school may not see it."""
-    return case_services.register_case(
+    return registration.register_case(
         town.coordinator,
         CaseInput(
             council_id=town.council.id,

@@ -7,16 +7,22 @@ import pytest
 from sqlalchemy import select
 
 from cases import policy
-from cases import services as case_services
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from cases.models import CaseChange
-from cases.services import CaseInput, ChildInput, GuardianInput
-from meetings import live, minutes, minutes_word, packet, payloads, services, tasks, triage
+from meetings import services, tasks
+from meetings.agenda import packet, triage
+from meetings.agenda import services as agenda
+from meetings.live import payloads
+from meetings.live import services as live
+from meetings.minutes import services as minutes
+from meetings.minutes import word as minutes_word
 from meetings.models import ItemKind
-from meetings.services import MeetingError
 from portal.audit import AuditEntry
 from portal.extensions import db
+from portal.refusals import Refusal
 from tests.meetings.conftest import SECRET_CHILD, as_text, emit, received, schedule
-from tests.meetings.test_minutes import all_xml, body_text, open_docx
+from tests.meetings.minutes.test_minutes import all_xml, body_text, open_docx
 
 SIBLING = "山本 そうた"
 
@@ -24,7 +30,7 @@ SIBLING = "山本 そうた"
 @pytest.fixture
 def sibling_case(town):
     """A half-brother of はると registered as his own case, at the same school."""
-    return case_services.register_case(
+    return registration.register_case(
         town.coordinator,
         CaseInput(
             council_id=town.council.id,
@@ -41,10 +47,10 @@ def sibling_case(town):
 
 def add_case_item(town, meeting, case, linked):
     """Add a case review item taking up `case` and the `linked` cases."""
-    data = services.ItemInput(
+    data = agenda.ItemInput(
         ItemKind.CASE_REVIEW.value, "きょうだいの検討", "", 15, case.id, [c.id for c in linked]
     )
-    return services.add_item(town.coordinator, meeting, data)
+    return agenda.add_item(town.coordinator, meeting, data)
 
 
 def test_an_item_takes_up_further_cases_of_the_council_only(town, sibling_case, hidden_case):
@@ -54,7 +60,7 @@ def test_an_item_takes_up_further_cases_of_the_council_only(town, sibling_case, 
     assert item.case_ids[0] == town.case.id and len(item.case_ids) == 3
     assert set(item.case_ids) == {town.case.id, sibling_case.id, hidden_case.id}
     count = len(meeting.items)
-    other = case_services.register_case(
+    other = registration.register_case(
         town.other_coordinator,
         CaseInput(
             council_id=town.other_council.id,
@@ -63,14 +69,14 @@ def test_an_item_takes_up_further_cases_of_the_council_only(town, sibling_case, 
             children=[ChildInput("他町 こども", "たちょう こども", date(2016, 1, 1), "女", None, "")],
         ),
     )
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(Refusal) as refused:
         add_case_item(town, meeting, town.case, [other])
     assert "あわせて扱うケースはこの協議会のものを選んでください。" in refused.value.messages
-    with pytest.raises(MeetingError) as refused:
-        services.add_item(
+    with pytest.raises(Refusal) as refused:
+        agenda.add_item(
             town.coordinator,
             meeting,
-            services.ItemInput(ItemKind.DISCUSSION.value, "議題", "", 5, None, [sibling_case.id]),
+            agenda.ItemInput(ItemKind.DISCUSSION.value, "議題", "", 5, None, [sibling_case.id]),
         )
     assert "まずケースを選んでください" in refused.value.messages[0]
     db.session.refresh(meeting)
@@ -136,7 +142,7 @@ def test_the_decision_goes_to_each_case_with_history(town, sibling_case):
 def test_minutes_and_packet_hide_a_mixed_item_from_an_agency(town, sibling_case, hidden_case):
     meeting = schedule(town, agencies=[town.school, town.other_school])
     siblings = add_case_item(town, meeting, town.case, [sibling_case])
-    other = case_services.register_case(
+    other = registration.register_case(
         town.coordinator,
         CaseInput(
             council_id=town.council.id,
@@ -201,7 +207,7 @@ def test_a_case_is_taken_up_by_one_item_only(town, sibling_case, hidden_case):
     meeting = schedule(town)
     first = add_case_item(town, meeting, town.case, [sibling_case])
     for own, linked in ((sibling_case, []), (hidden_case, [town.case])):
-        with pytest.raises(MeetingError) as refused:
+        with pytest.raises(Refusal) as refused:
             add_case_item(town, meeting, own, linked)
         assert f"は議題{first.position}で扱っています。" in refused.value.messages[0]
     # Building the agenda from the ledger gives the linked sibling no item of its own.
@@ -221,7 +227,7 @@ def test_ending_again_after_a_failed_closure_closes_every_case(town, sibling_cas
     day = services.meeting_day(meeting)
     sibling_case.received_on = day + timedelta(days=1)
     db.session.commit()
-    with pytest.raises(MeetingError) as failed:
+    with pytest.raises(Refusal) as failed:
         live.end(town.facilitator, meeting)
     assert failed.value.messages[0].startswith(f"ケース {sibling_case.case_number}: ")
     db.session.refresh(item)
@@ -240,7 +246,7 @@ def test_a_role_goes_only_to_an_agency_that_sees_every_case(town, sibling_case, 
     meeting = schedule(town, agencies=[town.school, town.other_school])
     item = add_case_item(town, meeting, town.case, [hidden_case])
     live.start(town.facilitator, meeting)
-    with pytest.raises(MeetingError) as refused:
+    with pytest.raises(Refusal) as refused:
         live.assign(town.facilitator, meeting, item.id, town.school.id, "高橋", "登校確認", None)
     assert "この機関はこの議題のケースを見られない" in refused.value.messages[0]
     assert item.assignments == []
@@ -253,5 +259,5 @@ def test_a_role_goes_only_to_an_agency_that_sees_every_case(town, sibling_case, 
     # The center's nurse (a member without the coordinator role) has no share in these cases.
     assert not policy.access_map(town.center_nurse, [town.case])[town.case.id].full
     assert tasks.open_tasks(town.center_nurse) == []
-    with pytest.raises(MeetingError):
+    with pytest.raises(Refusal):
         tasks.mark_done(town.center_nurse, item.assignments[0].id)

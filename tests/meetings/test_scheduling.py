@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 
 from cases import policy
-from cases.models import AccessGrant, GrantCause, Part
+from cases.models import Part
+from cases.sharing.models import AccessGrant, GrantCause
 from meetings import services
+from meetings.agenda import services as agenda
 from meetings.models import ItemKind, Tier
 from portal.extensions import db
+from portal.refusals import Refusal
 from tests.meetings.conftest import SECRET_CHILD, as_text, at_today, schedule
 
 
@@ -67,7 +70,7 @@ def test_uninvited_people_do_not_see_the_meeting(town, client, login):
 def test_only_coordinating_staff_schedule(town, client, login):
     login(town.teacher)
     assert client.get("/meetings/new").status_code == 403
-    with pytest.raises(services.MeetingError):
+    with pytest.raises(Refusal):
         services.schedule_meeting(
             town.other_coordinator,
             services.MeetingInput(town.council.id, Tier.PRACTITIONER.value, "x", at_today()),
@@ -90,18 +93,16 @@ def test_inviting_an_agency_to_a_case_meeting_shares_the_case_for_the_meeting_da
 
 
 def test_case_meeting_needs_a_case_of_the_council(town):
-    with pytest.raises(services.MeetingError, match="対象ケース"):
+    with pytest.raises(Refusal, match="対象ケース"):
         schedule(town, Tier.INDIVIDUAL)
 
 
 def test_agenda_items_are_added_and_reordered(town, client, login, hidden_case):
     meeting = schedule(town)
     for title in ("開会", "報告", "閉会"):
-        services.add_item(
-            town.coordinator, meeting, services.ItemInput(ItemKind.REPORT.value, title, "佐藤", 5)
-        )
-    services.add_item(
-        town.coordinator, meeting, services.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, hidden_case.id)
+        agenda.add_item(town.coordinator, meeting, agenda.ItemInput(ItemKind.REPORT.value, title, "佐藤", 5))
+    agenda.add_item(
+        town.coordinator, meeting, agenda.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 10, hidden_case.id)
     )
     login(town.coordinator)
     closing = meeting.items[2]
@@ -126,9 +127,7 @@ def test_agenda_items_are_added_and_reordered(town, client, login, hidden_case):
 
 def test_participants_cannot_change_the_agenda(town, client, login):
     meeting = schedule(town)
-    item = services.add_item(
-        town.coordinator, meeting, services.ItemInput(ItemKind.REPORT.value, "報告", "", 5)
-    )
+    item = agenda.add_item(town.coordinator, meeting, agenda.ItemInput(ItemKind.REPORT.value, "報告", "", 5))
     login(town.teacher)
     assert client.submit(f"/meetings/{meeting.id}/items/{item.id}/remove").status_code == 403
     assert client.submit(f"/meetings/{meeting.id}/items", {"kind": "report", "title": "x"}).status_code == 403
@@ -136,7 +135,7 @@ def test_participants_cannot_change_the_agenda(town, client, login):
 
 def test_representative_meeting_names_no_case(town):
     meeting = schedule(town, Tier.REPRESENTATIVE)
-    with pytest.raises(services.MeetingError, match="代表者会議"):
-        services.add_item(
-            town.coordinator, meeting, services.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 5, town.case.id)
+    with pytest.raises(Refusal, match="代表者会議"):
+        agenda.add_item(
+            town.coordinator, meeting, agenda.ItemInput(ItemKind.CASE_REVIEW.value, "", "", 5, town.case.id)
         )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.audit import AuditEntry, Outcome
-from portal.auditlog import CSV_HEADERS, PER_PAGE
+from portal.auditlog.views import CSV_HEADERS, PER_PAGE
 from portal.extensions import db
 from portal.models import Role
 from tests.factories import AgencyFactory, UserFactory
@@ -284,7 +284,7 @@ def test_csv_is_excel_friendly_with_japanese_headers(client, auditor, world):
 
 
 def test_csv_streams_in_batches(client, auditor, monkeypatch):
-    from portal import auditlog
+    from portal.auditlog import views as auditlog
 
     for n in range(1, 8):
         write(monkeypatch, utc(2025, 4, 1), "test.bulk", target_label=f"行-{n:04d}")

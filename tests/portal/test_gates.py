@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from cases import services as case_services
-from cases.services import CaseInput, ChildInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput
 from portal.models import Role
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
@@ -99,7 +99,7 @@ def town(app) -> Town:
     council.members = [agencies[a] for a in ("center", "school", "cgc")]
     council.coordinating_agency = agencies["center"]
     registrar = UserFactory(agency=agencies["center"], roles=[Role.COORDINATOR])
-    case = case_services.register_case(
+    case = registration.register_case(
         registrar,
         CaseInput(
             council_id=council.id,

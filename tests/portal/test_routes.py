@@ -15,8 +15,8 @@ from flask import current_app, url_for
 from flask_babel import get_locale, get_timezone
 from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter, UnicodeConverter
 
-from cases import services as case_services
-from cases.services import CaseInput, ChildInput
+from cases.ledger import registration
+from cases.ledger.registration import CaseInput, ChildInput
 from portal import create_app
 from portal.extensions import db
 from portal.models import Council, Role
@@ -81,7 +81,7 @@ def world(app):
     council.coordinating_agency = center
     db.session.commit()
     coordinator = UserFactory(agency=center, roles=[Role.COORDINATOR])
-    case_services.register_case(
+    registration.register_case(
         coordinator,
         CaseInput(
             council_id=council.id,

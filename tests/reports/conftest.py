@@ -3,7 +3,7 @@
 import pytest
 
 from portal.dates import today_in_japan
-from reports.periods import current_period
+from reports.monthly.periods import current_period
 from tests.cases.conftest import Town, household_input, town
 
 __all__ = ["Town", "household_input", "town"]

@@ -3,13 +3,13 @@
 import pytest
 from sqlalchemy import func, select
 
-from cases import services
-from cases.models import AccessGrant
+from cases.ledger import services
+from cases.sharing.models import AccessGrant
 from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.types import utcnow
 from reports import access
-from reports.models import MonthlyReport
+from reports.monthly.models import MonthlyReport
 from tests.reports.conftest import grid, line
 
 
@@ -60,11 +60,12 @@ def test_teacher_cannot_submit_the_nurserys_child(town, period, client, login):
 
 
 def test_service_refuses_a_child_outside_the_agency(town, period):
-    from reports.rows import parse_row
-    from reports.services import ReportError, save_report
+    from portal.refusals import Refusal
+    from reports.monthly.rows import parse_row
+    from reports.monthly.services import save_report
 
     rows = [parse_row(town.yui.id, {"attended_days": "1"})]
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(Refusal) as refused:
         save_report(town.teacher, town.council, period, 19, rows, submit=False)
     assert "報告できない子どもが含まれています。" in refused.value.messages
     assert db.session.scalar(select(func.count(MonthlyReport.id))) == 0

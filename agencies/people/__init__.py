@@ -1,0 +1,1 @@
+"""People (利用者): accounts, roles, disabling, password resets, unlocking."""

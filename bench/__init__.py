@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts) and the municipality-sized world they measure."""

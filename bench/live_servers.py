@@ -1,0 +1,92 @@
+"""The live bench's servers, each in a process of its own: the portal, or a bare python-socketio one."""
+
+import http.cookiejar
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import socketio
+
+from bench.live_world import NAMESPACE, PASSWORD, config
+from portal import create_app
+from portal.extensions import socketio as portal_socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def serve_portal(url: str, port: int) -> None:
+    """Serve the portal as wsgi.py does (Flask-SocketIO on werkzeug, threading mode)."""
+    app = create_app(config(url))
+    portal_socketio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True)
+
+
+def serve_bare(port: int) -> None:
+    """Serve a bare python-socketio server that broadcasts a payload of the asked size to one room."""
+    from werkzeug.serving import run_simple
+
+    sio = socketio.Server(async_mode="threading")
+
+    @sio.on("join", namespace=NAMESPACE)
+    def join(sid, data):
+        sio.enter_room(sid, "room", namespace=NAMESPACE)
+        return {"ok": True}
+
+    @sio.on("move", namespace=NAMESPACE)
+    def move(sid, data):
+        body = {"number": data["number"], "pad": ""}
+        body["pad"] = "x" * max(0, data["size"] - len(json.dumps(body, separators=(",", ":"))))
+        sio.emit("change", body, to="room", namespace=NAMESPACE)
+        return {"ok": True, "number": data["number"]}
+
+    run_simple("127.0.0.1", port, socketio.WSGIApp(sio), threaded=True)
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(args: list[str], log: Path):
+    """Run `bench/live.py --serve ...` in its own process until the block ends; yield its base URL."""
+    port = free_port()
+    with open(log, "w") as out:
+        command = [sys.executable, str(ROOT / "bench" / "live.py"), "--port", str(port), *args]
+        proc = subprocess.Popen(command, stdout=out, stderr=out)  # noqa: S603 - this very script
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not start:\n{log.read_text()}") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def log_in(base: str, login_id: str) -> str:
+    """Log in through the login form (with its CSRF token); return the session cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"login_id": login_id, "password": PASSWORD, "csrf_token": token})
+    opener.open(f"{base}/login", data=form.encode()).read()
+    cookie = next((c for c in jar if c.name == "portal_session"), None)
+    if cookie is None:
+        raise SystemExit(f"{login_id} could not log in")
+    return f"{cookie.name}={cookie.value}"

@@ -1,0 +1,1 @@
+"""Support plans (サポートプラン): versions, reviews, consent, Word copies, review board, local resources."""

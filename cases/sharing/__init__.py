@@ -1,0 +1,1 @@
+"""Sharing a case: involvements and their statutory grants, consents and withdrawals, emergency shares."""

@@ -1,0 +1,92 @@
+"""What the agencies' reports say about cases, for the features that discuss them: a registry cases owns.
+
+The reporting feature fills it at start-up; meetings (the agenda's triage, the packet, the live room)
+ask through it. So meetings reads report signals without importing reports: features beside each
+other stay apart. Answers about a viewer are already cut to the children whose reports part
+(Part.REPORTS) that viewer may see. With no source registered every answer is empty.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from cases.models import Case
+from portal.models import User
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One child's newest submitted monthly report, as a line of text."""
+
+    child_id: int
+    period: str  # 令和8年10月分
+    attendance: str  # 出席日数/欠席日数, or —
+    concern: str  # 気になる度合い
+    condition: str  # stored (cleaned) HTML
+    consecutive_absent_days: int | None = None
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    """One alert raised about a child of the case."""
+
+    child_id: int
+    created_at: datetime
+    reasons: str
+    summary: str  # stored (cleaned) HTML
+    acknowledged: bool
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """What the reporting feature answers.
+
+    find_reasons(cases, since, day): per case id, the reason codes found since `since` (the meeting's
+    day is `day`); reason_labels: their Japanese names in the order they are listed;
+    latest_lines / recent_alerts(viewer, case ids): per case id, what the viewer may see.
+    """
+
+    reason_labels: dict[str, str]
+    find_reasons: Callable[[list[Case], date, date], dict[int, set[str]]]
+    latest_lines: Callable[[User, list[int]], dict[int, list[ReportLine]]]
+    recent_alerts: Callable[[User, list[int]], dict[int, list[AlertLine]]]
+
+
+_sources: list[ReportSource] = []
+
+
+def register(source: ReportSource) -> None:
+    """Add the reporting feature's answers (once; a new app replaces the old source)."""
+    _sources[:] = [source]
+
+
+def reason_labels() -> dict[str, str]:
+    """Return the report reasons' Japanese names, in order."""
+    return {code: label for source in _sources for code, label in source.reason_labels.items()}
+
+
+def find_reasons(cases: list[Case], since: date, day: date) -> dict[int, set[str]]:
+    """Return, per case, the report reasons found since `since` (as of the meeting's day)."""
+    found: dict[int, set[str]] = {}
+    for source in _sources:
+        for case_id, codes in source.find_reasons(cases, since, day).items():
+            found.setdefault(case_id, set()).update(codes)
+    return found
+
+
+def latest_lines(viewer: User, case_ids: list[int]) -> dict[int, list[ReportLine]]:
+    """Return, per case, each child's newest report line the viewer may see."""
+    found: dict[int, list[ReportLine]] = {}
+    for source in _sources:
+        for case_id, lines in source.latest_lines(viewer, case_ids).items():
+            found.setdefault(case_id, []).extend(lines)
+    return found
+
+
+def recent_alerts(viewer: User, case_ids: list[int]) -> dict[int, list[AlertLine]]:
+    """Return, per case, its alerts (newest first) about children the viewer may see."""
+    found: dict[int, list[AlertLine]] = {}
+    for source in _sources:
+        for case_id, alerts in source.recent_alerts(viewer, case_ids).items():
+            found.setdefault(case_id, []).extend(alerts)
+    return found

@@ -1,0 +1,1 @@
+"""The live room: operations, Socket.IO events, per-reader payloads and presence."""

@@ -1,0 +1,155 @@
+"""What each participant receives: the meeting and its items built for them through the access policy.
+
+A case item whose case the reader's agency may not see is only its number and 非共有, in the page
+and in every socket message; nothing of it (case number, names, notes, decisions, roles) is sent.
+"""
+
+from datetime import datetime
+
+from cases import codes, policy
+from cases.models import Case, Part
+from meetings import access
+from meetings.agenda import triage
+from meetings.models import AgendaItem, Mark, Meeting
+from portal.dates import wareki
+from portal.models import User
+from portal.types import utcnow
+
+NOT_SHARED = "非共有"
+
+
+def _ms(value: datetime | None) -> int | None:
+    """Return a timestamp in milliseconds since the epoch (what the page's clock uses)."""
+    return int(value.timestamp() * 1000) if value else None
+
+
+def header(meeting: Meeting) -> dict:
+    """Return the meeting's shared state: status, current item and its timer start, the server's clock."""
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "tier": meeting.tier_name,
+        "status": meeting.status,
+        "status_label": meeting.status_label,
+        "current_item_id": meeting.current_item_id,
+        "item_started_at": _ms(meeting.item_started_at),
+        "server_now": _ms(utcnow()),
+        "change_number": meeting.change_number,
+    }
+
+
+class Reader:
+    """One participant's view of the meeting's case items (the same for people of one agency and roles)."""
+
+    def __init__(self, user: User, meeting: Meeting):
+        self.user = user
+        self.meeting = meeting
+        cases = access.item_cases(meeting.items)
+        self.access = policy.access_map(user, cases)
+        self.can_run = access.can_run(user, meeting)
+        self.can_record = access.can_record(user, meeting)
+
+    def sees(self, item: AgendaItem) -> bool:
+        """Tell whether this reader sees the item's content: every case it takes up is shared with them."""
+        return all(self._shares(case_id) for case_id in item.case_ids)
+
+    def _shares(self, case_id: int) -> bool:
+        """Tell whether the case's ledger or meeting records are shared with this reader."""
+        found = self.access.get(case_id)
+        return found is not None and (found.can(Part.LEDGER) or found.can(Part.MEETINGS))
+
+    def item(self, item: AgendaItem) -> dict:
+        """Return one item as this reader may see it."""
+        if not self.sees(item):
+            return {"id": item.id, "number": item.position, "hidden": True, "label": NOT_SHARED}
+        data = {
+            "id": item.id,
+            "number": item.position,
+            "hidden": False,
+            "kind": item.kind,
+            "kind_label": item.kind_label,
+            "title": item.title,
+            "presenter": item.presenter,
+            "planned_minutes": item.planned_minutes,
+            "notes": item.notes,
+            "notes_version": item.notes_version,
+            "decision": item.decision,
+            "decided": item.decided_at is not None,
+            "next_review_on": item.next_review_on.isoformat() if item.next_review_on else None,
+            "next_review_label": wareki(item.next_review_on) if item.next_review_on else "",
+            "lead_agency": item.lead_agency.name if item.lead_agency else "",
+            "lead_agency_id": item.lead_agency_id,
+            "closure_reason": item.closure_reason,
+            "closure_label": codes.label("closure_reason", item.closure_reason)
+            if item.closure_reason
+            else "",
+            "assignments": [
+                {
+                    "id": a.id,
+                    "agency": a.agency.name,
+                    "person": a.person,
+                    "task": a.task,
+                    "due_on": a.due_on.isoformat() if a.due_on else None,
+                    "due_label": wareki(a.due_on) if a.due_on else "",
+                }
+                for a in item.assignments
+            ],
+            "case": None,
+        }
+        if item.case is not None:
+            data["case"] = self._case(item.case)
+            data["linked"] = [self._case(case) for case in item.cases[1:]]
+            data["mark"] = item.mark
+            data["mark_label"] = Mark(item.mark).label if item.mark else ""
+            data["reasons"] = triage.reason_labels(item)
+            data["draft_policy"] = item.draft_policy
+        return data
+
+    def _case(self, case: Case) -> dict:
+        """Return a case as this reader sees it: number, status, and the children they may see."""
+        found = self.access[case.id]
+        return {
+            "id": case.id,
+            "number": case.case_number,
+            "status": case.status_label,
+            "risk": case.risk_label if found.can(Part.LEDGER) else "",
+            "children": [c.name for c in case.children if found.child_visible(Part.BASIC, c.id)],
+            "lead_agency": case.lead_agency.name if case.lead_agency and found.can(Part.LEDGER) else "",
+        }
+
+    def items(self, items: list[AgendaItem]) -> list[dict]:
+        """Return the items as this reader may see them."""
+        return [self.item(i) for i in items]
+
+
+def full_state(reader: Reader, presence: list[User]) -> dict:
+    """Return everything a page needs to show the room now."""
+    meeting = reader.meeting
+    return {
+        "meeting": header(meeting),
+        "items": reader.items(meeting.items),
+        "order": [i.id for i in meeting.items],
+        "presence": presence_list(presence),
+        "can_run": reader.can_run,
+        "can_record": reader.can_record,
+        "full": True,
+    }
+
+
+def change(reader: Reader, number: int, kind: str, item_ids: set[int]) -> dict:
+    """Return one change (or several folded into one, after a reconnect) for this reader."""
+    meeting = reader.meeting
+    touched = [i for i in meeting.items if i.id in item_ids]
+    return {
+        "number": number,
+        "kind": kind,
+        "meeting": header(meeting),
+        "items": reader.items(touched),
+        "order": [i.id for i in meeting.items],
+        "full": False,
+    }
+
+
+def presence_list(users: list[User]) -> list[dict]:
+    """Return who is present, by agency."""
+    return [{"id": u.id, "name": u.name, "agency": u.agency.name} for u in users]

@@ -1,0 +1,1 @@
+"""The submission board (agency x month) and reminders."""
