@@ -55,7 +55,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 pytest: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --durations=15
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

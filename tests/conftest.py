@@ -1,17 +1,21 @@
 """Shared fixtures: a migrated database per test (SQLite or PostgreSQL), the app, clients, logins."""
 
+import dataclasses
 import os
 import re
 import shutil
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import event
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, limiter, socketio
 from tests import factories
 
 PG_URL = os.environ.get("DATABASE_URL", "")
@@ -76,8 +80,8 @@ class _PostgresDatabase:
                 }
             db.engine.dispose()
 
-    def fresh_url(self, tmp_path) -> str:
-        """Return the URL; the database is in its migrated state."""
+    def fresh_url(self, tmp_path, world=None) -> str:
+        """Return the URL; the database is in its migrated state (worlds are built per test here)."""
         return self.url
 
     def reset(self, engine) -> None:
@@ -99,6 +103,15 @@ class _PostgresDatabase:
                     )
 
 
+@event.listens_for(sa.Engine, "connect")
+def _no_sync_in_tests(dbapi_connection, _record) -> None:
+    """Let SQLite skip fsync for the suite's throwaway files (each test's commits cost 2 ms less)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
+
 class _SqliteDatabase:
     """A migrated SQLite file, copied fresh for each test."""
 
@@ -109,10 +122,10 @@ class _SqliteDatabase:
             upgrade()
             db.engine.dispose()
 
-    def fresh_url(self, tmp_path) -> str:
-        """Copy the template and return the copy's URL."""
+    def fresh_url(self, tmp_path, world=None) -> str:
+        """Copy the template (or a module's prebuilt world) and return the copy's URL."""
         target = tmp_path / "portal.db"
-        shutil.copy(self.template, target)
+        shutil.copy(world or self.template, target)
         return f"sqlite:///{target}"
 
     def reset(self, engine) -> None:
@@ -151,17 +164,131 @@ class PortalClient(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
 
-@pytest.fixture
-def app(database, tmp_path):
-    """A portal app on a freshly migrated database, with its app context pushed."""
-    app = create_app(_test_config(database.fresh_url(tmp_path)))
+@pytest.fixture(scope="session")
+def shared_app(database, tmp_path_factory):
+    """One portal app for the session's tests (building one costs 0.2 s: werkzeug compiles each route)."""
+    app = create_app(_test_config(database.fresh_url(tmp_path_factory.mktemp("shared"))))
     app.test_client_class = PortalClient
-    with app.app_context():
+    # The extensions are module-wide objects that the latest create_app rebinds (a test may make an
+    # app of its own): the fixture below gives them back to this app before every test.
+    app.extensions["test.socketio_server"] = socketio.server
+    return app
+
+
+def _use_database(app, url: str) -> None:
+    """Point the shared app's engine at this test's database.
+
+    Flask-SQLAlchemy (pinned) keeps one engine per app, made in init_app; this makes it the way
+    init_app does, for the new URL. Test-only: the portal itself never changes its database.
+    """
+    options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "url": url, "echo": False, "echo_pool": False}
+    db._apply_driver_defaults(options, app)
+    engines = db._app_engines[app]
+    for engine in engines.values():
+        engine.dispose()
+    engines[None] = db._make_engine(None, options, app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+# Worlds built once per test module: fixture name -> the module fixture that builds its file.
+_WORLDS: dict[str, str] = {}
+
+
+def world_fixture(build: Callable[[], Any], name: str):
+    """Return (module fixture, test fixture) giving each test the world `build` makes, as its own copy.
+
+    On SQLite the world is built once per test module into a file that each test's database is
+    copied from, and the test gets the objects reloaded from its copy (a dataclass, dict, list or
+    one model instance). On PostgreSQL it is built again for every test. Register the pair in the
+    module (or conftest) as `<name>_file` and `<name>`.
+    """
+
+    @pytest.fixture(scope="module")
+    def built(shared_app, database, tmp_path_factory):
+        if ON_POSTGRES:
+            return None
+        path = tmp_path_factory.mktemp(name) / "world.db"
+        shutil.copy(database.template, path)
+        _use_database(shared_app, f"sqlite:///{path}")
+        with shared_app.app_context():
+            factories.bind(db.session)
+            keys = _identities(build())
+            db.session.remove()
+            db.engine.dispose()
+        return path, keys
+
+    @pytest.fixture
+    def world(app, request):
+        found = request.getfixturevalue(f"{name}_file")
+        if found is None:
+            return build()
+        return _reload(found[1])
+
+    _WORLDS[name] = f"{name}_file"
+    return built, world
+
+
+def _identities(value):
+    """Turn a world's objects into what reloads them (class and primary key for each instance)."""
+    if isinstance(value, db.Model):
+        return ("instance", type(value), sa.inspect(value).identity)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _identities(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return ("dataclass", type(value), fields)
+    if isinstance(value, dict):
+        return ("dict", {k: _identities(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return ("list", type(value), [_identities(v) for v in value])
+    return ("value", value)
+
+
+def _reload(spec):
+    """Load a world's objects from this test's copy."""
+    kind = spec[0]
+    if kind == "instance":
+        return db.session.get(spec[1], spec[2])
+    if kind == "dataclass":
+        return spec[1](**{k: _reload(v) for k, v in spec[2].items()})
+    if kind == "dict":
+        return {k: _reload(v) for k, v in spec[1].items()}
+    if kind == "list":
+        return spec[1](_reload(v) for v in spec[2])
+    return spec[1]
+
+
+def _prebuilt(request, fixture: str):
+    """Return a module's prebuilt world, if the test's module has that world (a fixture of the same
+    name elsewhere is an ordinary one)."""
+    try:
+        return request.getfixturevalue(fixture)
+    except pytest.FixtureLookupError:
+        return None
+
+
+@pytest.fixture
+def app(shared_app, database, tmp_path, request):
+    """The portal app on a freshly migrated database of its own, with its app context pushed.
+
+    A test using a module's prebuilt world (world_fixture) starts from a copy of that world.
+    Whatever a test changes in the app's config is put back afterwards.
+    """
+    config = dict(shared_app.config)
+    socketio.server = shared_app.extensions["test.socketio_server"]
+    limiter.enabled = shared_app.config["RATELIMIT_ENABLED"]
+    prebuilt = [_prebuilt(request, f) for n, f in _WORLDS.items() if n in request.fixturenames]
+    prebuilt = [found for found in prebuilt if found is not None]
+    assert len(prebuilt) <= 1, "a test can start from one prebuilt world only"
+    url = database.fresh_url(tmp_path, prebuilt[0][0] if prebuilt else None)
+    if url != shared_app.config["SQLALCHEMY_DATABASE_URI"]:
+        _use_database(shared_app, url)
+    with shared_app.app_context():
         factories.bind(db.session)
-        yield app
+        yield shared_app
         db.session.remove()
         database.reset(db.engine)
         db.engine.dispose()
+    shared_app.config.clear()
+    shared_app.config.update(config)
 
 
 @pytest.fixture

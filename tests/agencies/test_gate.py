@@ -5,6 +5,7 @@ import re
 import pytest
 
 from portal.models import Role
+from tests.conftest import world_fixture
 from tests.factories import AgencyFactory, CouncilFactory, UserFactory
 
 # Every route of the blueprint, with the method to try; ids are filled in by `world`.
@@ -39,13 +40,15 @@ ROUTES = [
 NON_ADMIN_ROLES = [r for r in Role if r is not Role.ADMIN]
 
 
-@pytest.fixture
-def world():
+def build_world():
     """One object of each kind for the routes to name."""
     council = CouncilFactory()
     agency = AgencyFactory(councils=[council])
     person = UserFactory(agency=agency)
     return {"council": council.id, "kind": agency.kind_id, "agency": agency.id, "person": person.id}
+
+
+world_file, world = world_fixture(build_world, "world")
 
 
 def _call(client, method: str, url: str):

@@ -8,6 +8,7 @@ import pytest
 from cases.ledger import registration
 from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from portal.models import Role
+from tests.conftest import world_fixture
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
 
@@ -68,8 +69,7 @@ def household_input(town: Town, **overrides) -> CaseInput:
     return data
 
 
-@pytest.fixture
-def town(app) -> Town:
+def build_town() -> Town:
     """Build the town and register the household case."""
     council = CouncilFactory(name="みどり市要保護児童対策地域協議会", municipality="みどり市")
     other_council = CouncilFactory(name="あおば町要保護児童対策地域協議会", municipality="あおば町")
@@ -115,6 +115,10 @@ def town(app) -> Town:
     )
     town.case = registration.register_case(town.coordinator, household_input(town))
     return town
+
+
+# Built once per test module (a copy for each test): see tests/conftest.py world_fixture.
+town_file, town = world_fixture(build_town, "town")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-import pytest
 from sqlalchemy import func, select
 
 from cases import policy
@@ -16,6 +15,7 @@ from portal.audit import AuditEntry
 from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.models import Agency, Council, User
+from tests.conftest import world_fixture
 
 # (council, status, category) -> cases: SCENARIOS.md's 24 active cases of みどり市, and the rest.
 EXPECTED_LEDGER = {
@@ -33,11 +33,13 @@ EXPECTED_LEDGER = {
 }
 
 
-@pytest.fixture
-def seeded(app):
+def seed_town() -> None:
     """Seed the demo town: people and agencies first, then the cases."""
     seed_identity()
     seed_cases()
+
+
+seeded_file, seeded = world_fixture(seed_town, "seeded")
 
 
 def person(login_id: str) -> User:

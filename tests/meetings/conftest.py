@@ -12,9 +12,9 @@ from meetings import services
 from meetings.models import Tier
 from portal.dates import today_in_japan
 from portal.extensions import socketio
-from tests.cases.conftest import Town, household_input, town
+from tests.cases.conftest import Town, household_input, town, town_file
 
-__all__ = ["Town", "household_input", "town"]
+__all__ = ["Town", "household_input", "town", "town_file"]
 
 SECRET_CHILD = "川口 そら"
 

@@ -20,6 +20,7 @@ from cases.ledger.registration import CaseInput, ChildInput
 from portal import create_app
 from portal.extensions import db
 from portal.models import Council, Role
+from tests.conftest import world_fixture
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
 
 # The only endpoints a stranger may open. Adding one here is a decision, not a fix for a failing test.
@@ -71,8 +72,7 @@ def snapshot() -> dict:
     return rows
 
 
-@pytest.fixture
-def world(app):
+def build_world():
     """A council, its agencies and people, and a registered case, so that id 1 names real objects."""
     council = CouncilFactory()
     center = AgencyFactory(kind=kind("こども家庭センター"), councils=[council])
@@ -92,6 +92,9 @@ def world(app):
         ),
     )
     return coordinator
+
+
+world_file, world = world_fixture(build_world, "world")
 
 
 def test_public_list_names_real_endpoints():

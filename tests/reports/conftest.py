@@ -4,9 +4,9 @@ import pytest
 
 from portal.dates import today_in_japan
 from reports.monthly.periods import current_period
-from tests.cases.conftest import Town, household_input, town
+from tests.cases.conftest import Town, household_input, town, town_file
 
-__all__ = ["Town", "household_input", "town"]
+__all__ = ["Town", "household_input", "town", "town_file"]
 
 
 @pytest.fixture
