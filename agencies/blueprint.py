@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, request
 
 from portal.gates import admin_required
+from portal.ids import arg_page
 
 bp = Blueprint("agencies", __name__, url_prefix="/admin")
 
@@ -16,7 +17,7 @@ def require_admin():
 
 def page_number() -> int:
     """Return the page number asked for in the query string."""
-    return request.args.get("page", 1, type=int) or 1
+    return arg_page()
 
 
 def filter_args() -> dict:

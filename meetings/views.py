@@ -16,6 +16,7 @@ from meetings.models import LEDGER_TIERS, Meeting, MeetingStatus, Tier
 from portal.extensions import db
 from portal.forms import choices
 from portal.gates import me
+from portal.ids import parse_int
 from portal.models import Council, User
 from portal.refusals import Refusal
 
@@ -68,7 +69,7 @@ def new():
     return render_template("meetings/new.html", form=form)
 
 
-@bp.route("/<int:meeting_id>")
+@bp.route("/<id:meeting_id>")
 @login_required
 def detail(meeting_id: int):
     """Show a meeting, its invitees and its agenda as the person may see it."""
@@ -130,7 +131,7 @@ def _publish(meeting_id: int, before: int) -> None:
         events.broadcast(meeting, changes.Change(row.number, row.kind, row.touched))
 
 
-@bp.post("/<int:meeting_id>/respond")
+@bp.post("/<id:meeting_id>/respond")
 @login_required
 def respond(meeting_id: int):
     """Answer an invitation (出席/欠席)."""
@@ -140,7 +141,7 @@ def respond(meeting_id: int):
     return _attempt(meeting_id, lambda: services.respond(user, meeting, answer), "出欠を登録しました。")
 
 
-@bp.post("/<int:meeting_id>/invite")
+@bp.post("/<id:meeting_id>/invite")
 @login_required
 def invite(meeting_id: int):
     """Invite more agencies."""
@@ -154,7 +155,7 @@ def invite(meeting_id: int):
     )
 
 
-@bp.post("/<int:meeting_id>/recorder")
+@bp.post("/<id:meeting_id>/recorder")
 @login_required
 def set_recorder(meeting_id: int):
     """Name (or clear) the 記録係."""
@@ -173,7 +174,7 @@ def set_recorder(meeting_id: int):
     return response
 
 
-@bp.post("/<int:meeting_id>/items")
+@bp.post("/<id:meeting_id>/items")
 @login_required
 def add_item(meeting_id: int):
     """Add an agenda item."""
@@ -191,7 +192,7 @@ def add_item(meeting_id: int):
     )
 
 
-@bp.post("/<int:meeting_id>/items/<int:item_id>/move")
+@bp.post("/<id:meeting_id>/items/<id:item_id>/move")
 @login_required
 def move_item(meeting_id: int, item_id: int):
     """Move an item up or down, or to a numbered position."""
@@ -199,13 +200,13 @@ def move_item(meeting_id: int, item_id: int):
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     current = next((i.position for i in meeting.items if i.id == item_id), 0)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""), 0)
-    target = request.form.get("position", type=int) or current + step
+    target = parse_int(request.form.get("position"), 1, 10_000) or current + step
     return _attempt(
         meeting_id, lambda: agenda.move_item(user, meeting, item_id, target), "議題の順番を変えました。"
     )
 
 
-@bp.post("/<int:meeting_id>/items/<int:item_id>/place")
+@bp.post("/<id:meeting_id>/items/<id:item_id>/place")
 @login_required
 def place_item(meeting_id: int, item_id: int):
     """Move an item to a numbered position for the page's drag and drop; answer the order as JSON."""
@@ -214,7 +215,7 @@ def place_item(meeting_id: int, item_id: int):
     if item_id not in {i.id for i in meeting.items}:
         abort(404)
     count = len(meeting.items)
-    position = request.form.get("position", type=int)
+    position = parse_int(request.form.get("position"), 1, 10_000)
     try:
         # The service clamps a position; a dropped item names one that exists, so refuse any other.
         if position is None or not 1 <= position <= count:
@@ -227,7 +228,7 @@ def place_item(meeting_id: int, item_id: int):
     return jsonify(ok=True, order=order, message="議題の順番を変えました。")
 
 
-@bp.post("/<int:meeting_id>/items/<int:item_id>/remove")
+@bp.post("/<id:meeting_id>/items/<id:item_id>/remove")
 @login_required
 def remove_item(meeting_id: int, item_id: int):
     """Remove an item."""
@@ -236,7 +237,7 @@ def remove_item(meeting_id: int, item_id: int):
     return _attempt(meeting_id, lambda: agenda.remove_item(user, meeting, item_id), "議題を削除しました。")
 
 
-@bp.post("/<int:meeting_id>/items/<int:item_id>/mark")
+@bp.post("/<id:meeting_id>/items/<id:item_id>/mark")
 @login_required
 def mark_item(meeting_id: int, item_id: int):
     """Override a case's mark and write its draft policy."""
@@ -248,7 +249,7 @@ def mark_item(meeting_id: int, item_id: int):
     return _attempt(meeting_id, work, "区分と方針案を保存しました。")
 
 
-@bp.post("/<int:meeting_id>/build")
+@bp.post("/<id:meeting_id>/build")
 @login_required
 def build_agenda(meeting_id: int):
     """Build the agenda from the ledger (practitioner and progress meetings)."""
@@ -257,7 +258,7 @@ def build_agenda(meeting_id: int):
     return _attempt(meeting_id, lambda: triage.build_agenda(user, meeting), "台帳から議題を作成しました。")
 
 
-@bp.post("/tasks/<int:task_id>/done")
+@bp.post("/tasks/<id:task_id>/done")
 @login_required
 def task_done(task_id: int):
     """Mark one of the agency's tasks done."""

@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import ROOT, build_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from portal.ids import IdConverter
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(build_config(app.instance_path, overrides))
+    app.url_map.converters["id"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -48,7 +50,8 @@ def register_extensions(app: Flask) -> None:
         app,
         async_mode="threading",
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        cors_allowed_origins=[],
+        # Never [] (that turns the Origin check off): a page of another site must not connect.
+        cors_allowed_origins=app.config["SOCKETIO_ALLOWED_ORIGINS"],
         manage_session=False,
     )
     app.before_request(sessions.before_request)

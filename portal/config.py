@@ -33,6 +33,12 @@ def _database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'portal.db'}"
 
 
+def _origins(value: str) -> list[str] | None:
+    """Return the configured origins, or None for the portal's own origin only."""
+    origins = [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+    return origins or None
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping for one app instance."""
     path = Path(instance_path)
@@ -67,6 +73,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PORTAL_TIMEZONE": "Asia/Tokyo",
         # Socket.IO message queue for several processes (Redis); None in the embedded setup.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("REDIS_URL") or None,
+        # Pages of which origins may open a Socket.IO connection: None is the portal's own origin
+        # (as the request names it, or as the proxy forwards it); behind a proxy that rewrites the
+        # host, list the public origins in PORTAL_ALLOWED_ORIGINS (comma-separated).
+        "SOCKETIO_ALLOWED_ORIGINS": _origins(os.environ.get("PORTAL_ALLOWED_ORIGINS", "")),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     }
     if overrides:

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.extensions import db
+from portal.ids import parse_id
 from portal.models import Agency, AgencyKind, Council
 from portal.refusals import Refusal
 
@@ -38,10 +39,13 @@ def nfkc(value):
 
 
 def opt_int(value):
-    """Coerce a choice to an int, or None for the blank choice."""
+    """Coerce a choice to an id, or None for the blank choice; anything else is no valid choice."""
     if value in ("", None):
         return None
-    return int(value)
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(value)
+    return number
 
 
 def required(what: str) -> DataRequired:
@@ -125,10 +129,7 @@ def council_choices() -> list[tuple[int, str]]:
 
 def int_or_none(value):
     """Read an optional id from the query string; anything else means "all"."""
-    try:
-        return int(value) if value not in (None, ANY) else None
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def show_refusal(form, refusal: Refusal, *, flash_whole: bool = False) -> None:

@@ -84,6 +84,7 @@ def on_connect(auth=None):
 # 404 and 403, said in the acknowledgement (an object the person may not see is only "not found").
 NOT_FOUND = "見つかりません。"
 NOT_ALLOWED = "この操作はできません。"
+FAILED = "処理できませんでした。画面を開き直してから、もう一度お試しください。"
 
 
 def refused(error: Exception) -> dict:
@@ -96,11 +97,19 @@ def refused(error: Exception) -> dict:
     return {"ok": False, "errors": [NOT_ALLOWED]}
 
 
+def failed(error: Exception) -> dict:
+    """Answer an event whose handler failed unexpectedly: logged, rolled back, told in Japanese."""
+    current_app.logger.exception("会議室のイベントの処理に失敗しました", exc_info=error)
+    transaction.discard()
+    return {"ok": False, "errors": [FAILED]}
+
+
 def init_app(app: Flask) -> None:
     """Attach the connection handler to this app's Socket.IO server."""
     # The extension makes a new server for each app; with a server in place, on_event adds the
     # handler to that server only, so creating several apps (tests) does not stack handlers.
     socketio.on_event("connect", on_connect, namespace=DEFAULT_NAMESPACE)
+    socketio.on_error(DEFAULT_NAMESPACE)(failed)
     made = socketio.server.manager
     if type(made) is RedisManager:
         # Flask-SocketIO made the plain queue from SOCKETIO_MESSAGE_QUEUE; put ours in its place

@@ -35,7 +35,7 @@ def council_new():
     return render_template("agencies/councils/council_form.html", form=form, council=None)
 
 
-@bp.route("/councils/<int:council_id>", methods=["GET", "POST"])
+@bp.route("/councils/<id:council_id>", methods=["GET", "POST"])
 def council_edit(council_id: int):
     """Edit a council's settings."""
     council = db.get_or_404(Council, council_id)
@@ -75,7 +75,7 @@ def kind_new():
     return render_template("agencies/councils/kind_form.html", form=form, kind=None)
 
 
-@bp.route("/kinds/<int:kind_id>", methods=["GET", "POST"])
+@bp.route("/kinds/<id:kind_id>", methods=["GET", "POST"])
 def kind_edit(kind_id: int):
     """Edit an agency kind."""
     kind = db.get_or_404(AgencyKind, kind_id)
@@ -117,7 +117,7 @@ def agency_new():
     return render_template("agencies/councils/agency_form.html", form=form, agency=None)
 
 
-@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+@bp.route("/agencies/<id:agency_id>", methods=["GET", "POST"])
 def agency_edit(agency_id: int):
     """Edit an agency and the councils it belongs to."""
     agency = db.get_or_404(Agency, agency_id)

@@ -45,7 +45,7 @@ def person_new():
     return render_template("agencies/people/person_new.html", form=form)
 
 
-@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/people/<id:user_id>", methods=["GET", "POST"])
 def person_edit(user_id: int):
     """Edit a person's profile, agency and roles, and offer the account actions."""
     user = db.get_or_404(User, user_id)
@@ -74,25 +74,25 @@ def _account_action(user_id: int, action, done: str, **kwargs):
     return redirect(url_for(".person_edit", user_id=user.id))
 
 
-@bp.post("/people/<int:user_id>/disable")
+@bp.post("/people/<id:user_id>/disable")
 def person_disable(user_id: int):
     """Disable an account; the person is logged out and cannot log in."""
     return _account_action(user_id, set_active, "利用を停止しました。", active=False)
 
 
-@bp.post("/people/<int:user_id>/enable")
+@bp.post("/people/<id:user_id>/enable")
 def person_enable(user_id: int):
     """Re-enable a disabled account."""
     return _account_action(user_id, set_active, "利用を再開しました。", active=True)
 
 
-@bp.post("/people/<int:user_id>/unlock")
+@bp.post("/people/<id:user_id>/unlock")
 def person_unlock(user_id: int):
     """Lift a lockout after failed logins."""
     return _account_action(user_id, unlock, "ロックを解除しました。")
 
 
-@bp.route("/people/<int:user_id>/password", methods=["GET", "POST"])
+@bp.route("/people/<id:user_id>/password", methods=["GET", "POST"])
 def person_password(user_id: int):
     """Set a new initial password, to be changed at next login."""
     user = db.get_or_404(User, user_id)

@@ -66,7 +66,7 @@ def ledger_export(fmt: str):
     return attachment(content, EXPORT_TYPES[fmt], f"進行管理台帳_{stamp}.{fmt}", f"ledger_{stamp}.{fmt}")
 
 
-@bp.get("/<int:case_id>/history")
+@bp.get("/<id:case_id>/history")
 @login_required
 def history(case_id: int):
     """Show every change of the case's ledger: when, who, which field, before and after."""
@@ -76,7 +76,7 @@ def history(case_id: int):
     )
 
 
-@bp.get("/<int:case_id>/access")
+@bp.get("/<id:case_id>/access")
 @login_required
 def access_history(case_id: int):
     """Show who has read or changed the case (coordinators of the council only)."""
@@ -147,14 +147,14 @@ def new():
     return render_template("cases/ledger/new.html", form=form)
 
 
-@bp.get("/<int:case_id>")
+@bp.get("/<id:case_id>")
 @login_required
 def detail(case_id: int):
     """Show a case, part by part, as far as the person may see it (404 when they may see none)."""
     return render_case(case_id)
 
 
-@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(case_id: int):
     """Change the case's ledger fields; a change made meanwhile by someone else is not overwritten."""
@@ -173,7 +173,7 @@ def edit(case_id: int):
     return render_template("cases/ledger/edit.html", form=form, case=case)
 
 
-@bp.post("/<int:case_id>/register")
+@bp.post("/<id:case_id>/register")
 @login_required
 def register(case_id: int):
     """Register (登録) a received case; statutory sharing among the involved agencies starts."""
@@ -196,7 +196,7 @@ def register(case_id: int):
     return redirect(url_for(".detail", case_id=case.id))
 
 
-@bp.route("/<int:case_id>/close", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/close", methods=["GET", "POST"])
 @login_required
 def close(case_id: int):
     """Close (終結) a case with its date and reason."""

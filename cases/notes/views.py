@@ -14,7 +14,7 @@ from portal.gates import me
 from portal.refusals import Refusal
 
 
-@bp.post("/<int:case_id>/notes")
+@bp.post("/<id:case_id>/notes")
 @login_required
 def add_note(case_id: int):
     """Write a case note (経過記録) about a child or the household."""

@@ -18,6 +18,7 @@ from portal.dates import today_in_japan
 from portal.downloads import attachment
 from portal.forms import show_refusal
 from portal.gates import me
+from portal.ids import arg_id
 from portal.refusals import Refusal
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,7 +32,7 @@ def _writable_case(case_id: int):
     return case
 
 
-@bp.get("/<int:case_id>/plans")
+@bp.get("/<id:case_id>/plans")
 @login_required
 def plans_index(case_id: int):
     """List the case's support plans the person may see, with their review dates."""
@@ -46,7 +47,7 @@ def plans_index(case_id: int):
     )
 
 
-@bp.route("/<int:case_id>/plans/new", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/plans/new", methods=["GET", "POST"])
 @login_required
 def plan_new(case_id: int):
     """Write a new plan with the family (the center's coordinators)."""
@@ -54,7 +55,7 @@ def plan_new(case_id: int):
     form = PlanForm(case)
     if request.method == "GET":
         form.caseworker_id.data = me().id
-        form.child_id.data = request.args.get("child_id", type=int)
+        form.child_id.data = arg_id("child_id")
     if "add_supports" in request.form:
         form.add_row()
     elif form.validate_on_submit():
@@ -74,12 +75,12 @@ def plan_new(case_id: int):
     return render_template("cases/plans/form.html", form=form, case=case, plan=None)
 
 
-@bp.get("/<int:case_id>/plans/<int:plan_id>")
+@bp.get("/<id:case_id>/plans/<id:plan_id>")
 @login_required
 def plan_detail(case_id: int, plan_id: int):
     """Show one version of a plan (the newest unless ?v= names another); the read is audited."""
     user = me()
-    plan, version, _access = plan_reading.read_plan(user, case_id, plan_id, request.args.get("v", type=int))
+    plan, version, _access = plan_reading.read_plan(user, case_id, plan_id, arg_id("v"))
     can_write = policy.can_manage_sharing(user, plan.case)
     return render_template(
         "cases/plans/detail.html",
@@ -94,7 +95,7 @@ def plan_detail(case_id: int, plan_id: int):
     )
 
 
-@bp.route("/<int:case_id>/plans/<int:plan_id>/review", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/plans/<id:plan_id>/review", methods=["GET", "POST"])
 @login_required
 def plan_review(case_id: int, plan_id: int):
     """Review a plan with the family: evaluate the last period and write the next version."""
@@ -117,7 +118,7 @@ def plan_review(case_id: int, plan_id: int):
     return render_template("cases/plans/form.html", form=form, case=case, plan=plan)
 
 
-@bp.get("/<int:case_id>/plans/<int:plan_id>/v<int:number>/<audience>.docx")
+@bp.get("/<id:case_id>/plans/<id:plan_id>/v<id:number>/<audience>.docx")
 @login_required
 def plan_word(case_id: int, plan_id: int, number: int, audience: str):
     """Download a version as Word, for the family or the child; the download is audited."""
@@ -127,7 +128,7 @@ def plan_word(case_id: int, plan_id: int, number: int, audience: str):
     return attachment(content, DOCX, name, f"support-plan-{plan_id}-v{number}-{audience}.docx")
 
 
-@bp.post("/<int:case_id>/plans/<int:plan_id>/consents/<int:consent_id>/withdraw")
+@bp.post("/<id:case_id>/plans/<id:plan_id>/consents/<id:consent_id>/withdraw")
 @login_required
 def plan_consent_withdraw(case_id: int, plan_id: int, consent_id: int):
     """Withdraw the consent on a plan for every named agency or one; sharing stops at once."""
@@ -203,7 +204,7 @@ def resource_new():
     return render_template("cases/plans/resource_form.html", form=form, resource=None)
 
 
-@bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@bp.route("/resources/<id:resource_id>/edit", methods=["GET", "POST"])
 @login_required
 def resource_edit(resource_id: int):
     """Change a local resource, or retire it from the plans' choices."""

@@ -63,14 +63,14 @@ def _render_sharing(case_id: int, **bound):
     )
 
 
-@bp.get("/<int:case_id>/sharing")
+@bp.get("/<id:case_id>/sharing")
 @login_required
 def sharing(case_id: int):
     """Show who takes part in the case, every grant, the consents, and the emergency share form."""
     return _render_sharing(case_id)
 
 
-@bp.post("/<int:case_id>/sharing/involvements")
+@bp.post("/<id:case_id>/sharing/involvements")
 @login_required
 def involvement_add(case_id: int):
     """Record an agency's involvement in the case (its statutory grant comes with it)."""
@@ -96,7 +96,7 @@ def involvement_add(case_id: int):
     return _render_sharing(case_id, involvement_form=form)
 
 
-@bp.post("/<int:case_id>/sharing/involvements/<int:involvement_id>/end")
+@bp.post("/<id:case_id>/sharing/involvements/<id:involvement_id>/end")
 @login_required
 def involvement_end(case_id: int, involvement_id: int):
     """End an involvement; its grant ends the same day."""
@@ -114,7 +114,7 @@ def involvement_end(case_id: int, involvement_id: int):
     return _back(case.id, "involvements")
 
 
-@bp.post("/<int:case_id>/sharing/consents")
+@bp.post("/<id:case_id>/sharing/consents")
 @login_required
 def consent_record(case_id: int):
     """Record a consent and grant the named agencies the named parts."""
@@ -147,7 +147,7 @@ def consent_record(case_id: int):
     return _render_sharing(case_id, consent_form=form)
 
 
-@bp.post("/<int:case_id>/sharing/consents/<int:consent_id>/withdraw")
+@bp.post("/<id:case_id>/sharing/consents/<id:consent_id>/withdraw")
 @login_required
 def consent_withdraw(case_id: int, consent_id: int):
     """Withdraw a consent for every agency or one; sharing stops at once."""
@@ -166,7 +166,7 @@ def consent_withdraw(case_id: int, consent_id: int):
     return _back(case.id, "consents")
 
 
-@bp.get("/<int:case_id>/sharing/consents/<int:consent_id>/document")
+@bp.get("/<id:case_id>/sharing/consents/<id:consent_id>/document")
 @login_required
 def consent_document(case_id: int, consent_id: int):
     """Download the scanned consent form (coordinators only); the download is audited."""
@@ -180,7 +180,7 @@ def consent_document(case_id: int, consent_id: int):
     return attachment(consent.document, consent.document_type, name, f"consent-{consent.id}.{suffix}")
 
 
-@bp.post("/<int:case_id>/sharing/emergency")
+@bp.post("/<id:case_id>/sharing/emergency")
 @login_required
 def emergency_share(case_id: int):
     """Share parts without consent in an emergency: a coordinator's permission, reason and legal basis."""
@@ -207,7 +207,7 @@ def emergency_share(case_id: int):
     return _render_sharing(case_id, emergency_form=form)
 
 
-@bp.post("/<int:case_id>/sharing/grants/<int:grant_id>/revoke")
+@bp.post("/<id:case_id>/sharing/grants/<id:grant_id>/revoke")
 @login_required
 def grant_revoke(case_id: int, grant_id: int):
     """End an emergency or meeting grant early."""

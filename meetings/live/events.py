@@ -6,8 +6,6 @@ payload built for that person. Handlers answer with an acknowledgement: {"ok": T
 or {"ok": False, "errors": [...]}, plus "conflict" when notes were saved by someone else meanwhile.
 """
 
-from datetime import date
-
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
@@ -18,7 +16,7 @@ from meetings.live import changes, payloads, presence
 from meetings.live import services as live
 from meetings.live.models import Presence
 from meetings.models import Meeting
-from portal import realtime
+from portal import realtime, schemas
 from portal.extensions import db, socketio
 from portal.refusals import Refusal
 
@@ -63,22 +61,27 @@ def send_presence(meeting_id: int) -> None:
     socketio.emit("presence", {"presence": people}, to=meeting_room(meeting_id), namespace=NAMESPACE)
 
 
-def _date(value) -> date | None:
-    """Parse an ISO date from a payload, or refuse it."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as error:
-        raise Refusal("日付が正しくありません。") from error
-
-
-def _int(value) -> int | None:
-    """Parse an id from a payload."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+# What each event reads from its payload (anything else in it is ignored; a wrong shape is refused).
+MEETING = {"meeting_id": schemas.ident()}
+SYNC = {**MEETING, "last_number": schemas.number(0, 10**9)}
+ITEM = {**MEETING, "item_id": schemas.ident()}
+NOTES = {**ITEM, "notes": schemas.text(4 * live.MAX_NOTES), "version": schemas.number(0, 10**9)}
+DECISION = {
+    **ITEM,
+    "decision": schemas.text(4 * live.MAX_DECISION),
+    "next_review_on": schemas.day(),
+    "lead_agency_id": schemas.ident(required=False),
+    "closure_reason": schemas.text(30),
+}
+ASSIGN = {
+    **ITEM,
+    "agency_id": schemas.ident(),
+    "person": schemas.text(60),
+    "task": schemas.text(4 * live.MAX_TASK),
+    "due_on": schemas.day(),
+}
+UNASSIGN = {**MEETING, "assignment_id": schemas.ident()}
+NOT_FOUND = "会議が見つかりません。"
 
 
 class MeetingNamespace(Namespace):
@@ -105,20 +108,32 @@ class MeetingNamespace(Namespace):
             return None
         return current_user._get_current_object()
 
-    def _meeting(self, user, data) -> Meeting | None:
-        """Load the meeting named in the payload if the person may see it."""
-        meeting_id = _int((data or {}).get("meeting_id"))
-        meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+    def _meeting(self, user, meeting_id: int) -> Meeting | None:
+        """Load the meeting if the person may see it."""
+        meeting = db.session.get(Meeting, meeting_id)
         if meeting is None or not access.can_see(user, meeting):
             return None
         return meeting
 
+    def _open(self, data, spec: dict):
+        """Check the person, the payload and the meeting; return (person, meeting, fields) or an ack."""
+        user = self._user()
+        if user is None:
+            return None, None, {"ok": False, "errors": [NOT_FOUND]}
+        try:
+            fields = schemas.parse(data, spec)
+        except Refusal as error:
+            return None, None, realtime.refused(error)
+        meeting = self._meeting(user, fields["meeting_id"])
+        if meeting is None:
+            return None, None, {"ok": False, "errors": [NOT_FOUND]}
+        return user, meeting, fields
+
     def on_join(self, data):
         """Enter a meeting's room; send the full state, or the changes after the page's last number."""
-        user = self._user()
-        meeting = self._meeting(user, data) if user else None
+        user, meeting, fields = self._open(data, SYNC)
         if meeting is None:
-            return {"ok": False, "errors": ["会議が見つかりません。"]}
+            return fields
         previous = db.session.get(Presence, request.sid)
         if previous is not None and previous.meeting_id != meeting.id:
             leave_room(meeting_room(previous.meeting_id))
@@ -127,23 +142,21 @@ class MeetingNamespace(Namespace):
         join_room(reader_room(meeting.id, user.id))
         presence.join(user, meeting, request.sid)
         presence.Heartbeat.of(current_app._get_current_object()).add(request.sid)
-        self._sync(user, meeting, (data or {}).get("last_number"))
+        self._sync(user, meeting, fields["last_number"])
         send_presence(meeting.id)
         return {"ok": True, "number": meeting.change_number}
 
     def on_resync(self, data):
         """Send what the page missed since its last change number."""
-        user = self._user()
-        meeting = self._meeting(user, data) if user else None
+        user, meeting, fields = self._open(data, SYNC)
         if meeting is None:
-            return {"ok": False, "errors": ["会議が見つかりません。"]}
-        self._sync(user, meeting, (data or {}).get("last_number"))
+            return fields
+        self._sync(user, meeting, fields["last_number"])
         return {"ok": True, "number": meeting.change_number}
 
-    def _sync(self, user, meeting: Meeting, last_number) -> None:
-        """Emit to this connection the changes since `last_number` folded into one, or the full state."""
+    def _sync(self, user, meeting: Meeting, number: int | None) -> None:
+        """Emit to this connection the changes since `number` folded into one, or the full state."""
         reader = payloads.Reader(user, meeting)
-        number = _int(last_number)
         missed = changes.changes_since(meeting, number) if number is not None else None
         if missed is None:
             state = payloads.full_state(reader, presence.present_users(meeting.id))
@@ -152,14 +165,13 @@ class MeetingNamespace(Namespace):
             touched = {i for c in missed for i in c.touched}
             emit("change", payloads.change(reader, meeting.change_number, "resync", touched))
 
-    def _run(self, data, operation):
-        """Check the person and meeting, run one live operation, send the change; return the ack."""
-        user = self._user()
-        meeting = self._meeting(user, data) if user else None
+    def _run(self, data, spec: dict, operation):
+        """Check the person, payload and meeting, run one live operation, send the change; return the ack."""
+        user, meeting, fields = self._open(data, spec)
         if meeting is None:
-            return {"ok": False, "errors": ["会議が見つかりません。"]}
+            return fields
         try:
-            change = operation(user, meeting, data)
+            change = operation(user, meeting, fields)
         except live.NotesConflict as conflict:
             saved = {"item_id": conflict.item_id, "notes": conflict.notes, "version": conflict.version}
             return {**realtime.refused(conflict), "conflict": saved}
@@ -170,63 +182,56 @@ class MeetingNamespace(Namespace):
 
     def on_start(self, data):
         """Start the meeting."""
-        return self._run(data, lambda u, m, d: live.start(u, m))
+        return self._run(data, MEETING, lambda u, m, f: live.start(u, m))
 
     def on_move(self, data):
         """Make an item current."""
-        return self._run(data, lambda u, m, d: live.go_to(u, m, _int(d.get("item_id"))))
+        return self._run(data, ITEM, lambda u, m, f: live.go_to(u, m, f["item_id"]))
 
     def on_notes(self, data):
         """Save an item's notes against the version the page had."""
         return self._run(
-            data,
-            lambda u, m, d: live.save_notes(
-                u, m, _int(d.get("item_id")), str(d.get("notes", "")), _int(d.get("version")) or 0
-            ),
+            data, NOTES, lambda u, m, f: live.save_notes(u, m, f["item_id"], f["notes"], f["version"] or 0)
         )
 
     def on_decision(self, data):
         """Record an item's decision, next review, lead agency or closure."""
 
-        def operation(user, meeting, d):
+        def operation(user, meeting, f):
             decision = live.Decision(
-                decision=str(d.get("decision", "")),
-                next_review_on=_date(d.get("next_review_on")),
-                lead_agency_id=_int(d.get("lead_agency_id")),
-                closure_reason=str(d.get("closure_reason", "") or ""),
+                decision=f["decision"],
+                next_review_on=f["next_review_on"],
+                lead_agency_id=f["lead_agency_id"],
+                closure_reason=f["closure_reason"],
             )
-            return live.record(user, meeting, _int(d.get("item_id")), decision)
+            return live.record(user, meeting, f["item_id"], decision)
 
-        return self._run(data, operation)
+        return self._run(data, DECISION, operation)
 
     def on_approve_shared(self, data):
         """Approve every 共有のみ case's draft policy."""
-        return self._run(data, lambda u, m, d: live.approve_shared(u, m))
+        return self._run(data, MEETING, lambda u, m, f: live.approve_shared(u, m))
 
     def on_assign(self, data):
         """Add a role assignment."""
-        return self._run(
-            data,
-            lambda u, m, d: live.assign(
-                u,
-                m,
-                _int(d.get("item_id")),
-                _int(d.get("agency_id")) or 0,
-                str(d.get("person", "")),
-                str(d.get("task", "")),
-                _date(d.get("due_on")),
-            ),
-        )
+
+        def operation(user, meeting, f):
+            return live.assign(
+                user, meeting, f["item_id"], f["agency_id"], f["person"], f["task"], f["due_on"]
+            )
+
+        return self._run(data, ASSIGN, operation)
 
     def on_unassign(self, data):
         """Remove a role assignment."""
-        return self._run(data, lambda u, m, d: live.unassign(u, m, _int(d.get("assignment_id"))))
+        return self._run(data, UNASSIGN, lambda u, m, f: live.unassign(u, m, f["assignment_id"]))
 
     def on_end(self, data):
         """End the meeting and write its decisions back."""
-        return self._run(data, lambda u, m, d: live.end(u, m))
+        return self._run(data, MEETING, lambda u, m, f: live.end(u, m))
 
 
 def init_app(app) -> None:
-    """Attach the namespace to this app's Socket.IO server."""
+    """Attach the namespace to this app's Socket.IO server, with its last-resort error answer."""
     socketio.on_namespace(MeetingNamespace(NAMESPACE))
+    socketio.on_error(NAMESPACE)(realtime.failed)

@@ -25,6 +25,11 @@ from portal.refusals import Refusal
 from portal.transaction import transaction
 from portal.types import utcnow
 
+# Longest texts the live room keeps (the payload check allows more, so these messages can say so).
+MAX_NOTES = 20000
+MAX_DECISION = 5000
+MAX_TASK = 2000
+
 
 class NotesConflict(Refusal):
     """Someone saved the notes since this person's copy; carries the saved text and version."""
@@ -112,8 +117,8 @@ def save_notes(user: User, meeting: Meeting, item_id: int, text: str, base_versi
         item = _item(meeting, item_id, user)
         if item.notes_version != base_version:
             raise NotesConflict(item)
-        if len(text) > 20000:
-            raise Refusal("メモが長すぎます（20000字まで）。")
+        if len(text) > MAX_NOTES:
+            raise Refusal(f"メモが長すぎます（{MAX_NOTES}字まで）。")
         item.notes = text
         item.notes_version += 1
         change = _change(meeting, user, "notes", [item.id], {"item": item.id, "version": item.notes_version})
@@ -150,8 +155,8 @@ def record(user: User, meeting: Meeting, item_id: int, data: Decision) -> Change
             problems.append("終結理由を選んでください。")
         if data.next_review_on and data.next_review_on < meeting_day(meeting):
             problems.append("次回確認時期は会議の日より後にしてください。")
-        if len(data.decision) > 5000:
-            problems.append("援助方針が長すぎます（5000字まで）。")
+        if len(data.decision) > MAX_DECISION:
+            problems.append(f"援助方針が長すぎます（{MAX_DECISION}字まで）。")
         if problems:
             raise Refusal(*problems)
         item.decision = data.decision.strip()
@@ -210,7 +215,7 @@ def assign(
             case_id=item.case_id,
             agency_id=agency_id,
             person=person.strip()[:60],
-            task=task.strip()[:2000],
+            task=task.strip()[:MAX_TASK],
             due_on=due_on,
             created_by_id=user.id,
         )

@@ -11,7 +11,7 @@ from meetings.models import MeetingStatus
 from portal.gates import me
 
 
-@bp.route("/<int:meeting_id>/live")
+@bp.route("/<id:meeting_id>/live")
 @login_required
 def live_room(meeting_id: int):
     """Open the live room; the page follows the facilitator over the socket."""

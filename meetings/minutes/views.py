@@ -16,6 +16,7 @@ from portal.audit import register_action_labels
 from portal.downloads import attachment
 from portal.extensions import db
 from portal.gates import me
+from portal.ids import arg_id
 from portal.refusals import Refusal
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -39,7 +40,7 @@ def _attempt(meeting_id: int, work, done: str):
     return _page(meeting_id)
 
 
-@bp.get("/<int:meeting_id>/minutes")
+@bp.get("/<id:meeting_id>/minutes")
 @login_required
 def minutes_page(meeting_id: int):
     """Show the minutes: the draft to edit for the coordinator, the confirmed version for participants."""
@@ -69,7 +70,7 @@ def minutes_page(meeting_id: int):
     )
 
 
-@bp.post("/<int:meeting_id>/minutes/draft")
+@bp.post("/<id:meeting_id>/minutes/draft")
 @login_required
 def minutes_draft(meeting_id: int):
     """Assemble the draft minutes from the ended meeting."""
@@ -89,7 +90,7 @@ def _version(meeting_id: int, number: int):
     return user, version
 
 
-@bp.post("/<int:meeting_id>/minutes/<int:number>/edit")
+@bp.post("/<id:meeting_id>/minutes/<id:number>/edit")
 @login_required
 def minutes_edit(meeting_id: int, number: int):
     """Save the draft's text."""
@@ -105,7 +106,7 @@ def minutes_edit(meeting_id: int, number: int):
     )
 
 
-@bp.post("/<int:meeting_id>/minutes/<int:number>/confirm")
+@bp.post("/<id:meeting_id>/minutes/<id:number>/confirm")
 @login_required
 def minutes_confirm(meeting_id: int, number: int):
     """Confirm (lock) the draft."""
@@ -113,7 +114,7 @@ def minutes_confirm(meeting_id: int, number: int):
     return _attempt(meeting_id, lambda: minutes.confirm(user, version), "会議録を確定しました。")
 
 
-@bp.post("/<int:meeting_id>/minutes/correct")
+@bp.post("/<id:meeting_id>/minutes/correct")
 @login_required
 def minutes_correct(meeting_id: int):
     """Start a correction: a new version with the reason; the confirmed one is kept."""
@@ -129,7 +130,7 @@ def minutes_correct(meeting_id: int):
     )
 
 
-@bp.post("/<int:meeting_id>/handouts")
+@bp.post("/<id:meeting_id>/handouts")
 @login_required
 def minutes_handouts(meeting_id: int):
     """Mark whether handouts are collected after the meeting."""
@@ -144,14 +145,14 @@ def minutes_handouts(meeting_id: int):
 
 def _copy(meeting, attending: bool):
     """Return the copy asked for (?agency=<id> for an agency's numbered copy), or 404."""
-    agency_id = request.args.get("agency", type=int)
+    agency_id = arg_id("agency")
     copy = minutes_word.copy_for(me(), meeting, agency_id, attending)
     if copy is None:
         abort(404)
     return copy
 
 
-@bp.get("/<int:meeting_id>/minutes.docx")
+@bp.get("/<id:meeting_id>/minutes.docx")
 @login_required
 def minutes_docx(meeting_id: int):
     """Download the minutes as Word: one's own copy, or (coordinator) an agency's numbered copy."""
@@ -168,7 +169,7 @@ def minutes_docx(meeting_id: int):
     return attachment(content, DOCX, name, f"minutes-{meeting.id}-v{version.number}-{copy.number}.docx")
 
 
-@bp.get("/<int:meeting_id>/packet.docx")
+@bp.get("/<id:meeting_id>/packet.docx")
 @login_required
 def packet_docx(meeting_id: int):
     """Download the meeting packet as Word, with the same per-recipient rule."""

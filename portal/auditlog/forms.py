@@ -11,6 +11,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from portal.audit import OUTCOME_LABELS
 from portal.extensions import db
 from portal.forms import strip
+from portal.ids import parse_id
 from portal.models import Agency, User
 
 ANY = ""  # the "all" choice of a filter
@@ -77,8 +78,8 @@ def _id_or_none(value: str | None) -> int | None:
     """Read an id chosen in a select; raise ValueError when it is not a positive integer."""
     if value in (None, ANY):
         return None
-    number = int(value)
-    if number < 1:
+    number = parse_id(value)
+    if number is None:
         raise ValueError(value)
     return number
 

@@ -24,6 +24,7 @@ from portal.auditlog.forms import ACTION_SUGGESTIONS, AuditFilterForm, AuditFilt
 from portal.dates import TOKYO
 from portal.extensions import db
 from portal.gates import auditor_required
+from portal.ids import arg_id, arg_page
 from portal.models import Agency
 from portal.transaction import transaction
 
@@ -239,8 +240,8 @@ def index():
     result = read_page(
         current_user._get_current_object(),
         form.filters(),
-        page=request.args.get("page", 1, type=int),
-        upto=request.args.get("upto", None, type=int),
+        page=arg_page(),
+        upto=arg_id("upto"),
     )
     return render_template(
         "auditlog/index.html", form=form, result=result, args=form.query_args(), **_helpers()

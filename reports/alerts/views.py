@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from portal.gates import me
+from portal.ids import arg_id
 from portal.refusals import Refusal
 from reports import access
 from reports.alerts import immediate
@@ -21,7 +22,7 @@ from reports.monthly.forms import SheetForm
 def alerts_page():
     """List the council's alerts, unacknowledged on top; new ones arrive live."""
     user = me()
-    council = access.require_oversight(user, request.args.get("council", type=int))
+    council = access.require_oversight(user, arg_id("council"))
     only_open = request.args.get("open") == "1"
     lines = alerts.alert_lines(user, council, only_open)
     return render_template(
@@ -35,7 +36,7 @@ def alerts_page():
     )
 
 
-@bp.post("/alerts/<int:alert_id>/ack")
+@bp.post("/alerts/<id:alert_id>/ack")
 @login_required
 def acknowledge(alert_id: int):
     """Acknowledge an alert with what was done; the other coordinators' pages update live."""
@@ -62,9 +63,9 @@ def acknowledge(alert_id: int):
 def immediate_report():
     """Send an immediate report (至急の情報提供) about one child."""
     user = me()
-    council = reporting_council(user, request.args.get("council", type=int))
+    council = reporting_council(user, arg_id("council"))
     children = access.reportable_children(user, council)
-    form = ImmediateForm(children, data={"child_id": request.args.get("child", type=int)})
+    form = ImmediateForm(children, data={"child_id": arg_id("child")})
     if form.validate_on_submit() and (data := form.to_input()) is not None:
         try:
             _report, alert = immediate.send_immediate(user, council, data)
@@ -85,7 +86,7 @@ def notifications():
     return render_template("reports/alerts/notifications.html", notices=board.unread_notifications(me(), 100))
 
 
-@bp.post("/notifications/<int:notification_id>/read")
+@bp.post("/notifications/<id:notification_id>/read")
 @login_required
 def read_notification(notification_id: int):
     """Mark a notice as read."""

@@ -48,7 +48,7 @@ def assessments_index():
     )
 
 
-@bp.get("/assessments/case/<int:case_id>")
+@bp.get("/assessments/case/<id:case_id>")
 @login_required
 def assessment_case(case_id: int):
     """Show one case's sheets: every agency's merged for the coordinator, the own agency's otherwise."""
@@ -63,7 +63,7 @@ def assessment_case(case_id: int):
     )
 
 
-@bp.route("/assessments/case/<int:case_id>/new", methods=["GET", "POST"])
+@bp.route("/assessments/case/<id:case_id>/new", methods=["GET", "POST"])
 @login_required
 def assessment_new(case_id: int):
     """Fill in the person's agency's sheet for the case."""

@@ -6,6 +6,7 @@ from flask_login import login_required
 from portal import realtime
 from portal.dates import today_in_japan
 from portal.gates import me
+from portal.ids import arg_id
 from reports import access
 from reports.blueprint import bp
 from reports.board import services as board
@@ -20,7 +21,7 @@ BOARD_MONTHS = 6
 def board_page():
     """Show each reporting agency's state for the recent months against the due day."""
     user = me()
-    council = access.require_oversight(user, request.args.get("council", type=int))
+    council = access.require_oversight(user, arg_id("council"))
     today = today_in_japan()
     shown = periods.recent_periods(council, today, BOARD_MONTHS + 1)[1:]
     lines = board.board(user, council, shown, today)
@@ -40,7 +41,7 @@ def board_page():
 def remind():
     """Send reminders to the chosen agencies that are late (portal notice; email when configured)."""
     user = me()
-    council = access.require_oversight(user, request.args.get("council", type=int))
+    council = access.require_oversight(user, arg_id("council"))
     form = RemindForm()
     period = periods.parse_key(council, form.period.data) if form.validate_on_submit() else None
     if period is None:

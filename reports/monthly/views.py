@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from portal.dates import today_in_japan
 from portal.gates import me
+from portal.ids import arg_id
 from portal.refusals import Refusal
 from reports import access
 from reports.alerts import services as alerts
@@ -45,7 +46,7 @@ def _render_sheet(sheet, form, typed, problems=None, messages=(), status=200):
 def monthly():
     """Show this month's report of the person's agency: one line per registered child enrolled there."""
     user = me()
-    council = reporting_council(user, request.args.get("council", type=int))
+    council = reporting_council(user, arg_id("council"))
     sheet = services.open_sheet(user, council, chosen_period(council, request.args.get("period")))
     school_days = sheet.report.school_days if sheet.report else None
     form = SheetForm(formdata=None, school_days="" if school_days is None else str(school_days))
@@ -57,7 +58,7 @@ def monthly():
 def save_monthly():
     """Save the grid as a draft, or submit every line at once; a refusal keeps everything typed."""
     user = me()
-    council = reporting_council(user, request.args.get("council", type=int))
+    council = reporting_council(user, arg_id("council"))
     period = chosen_period(council, request.args.get("period"))
     form = SheetForm()
     if not form.validate_on_submit():
@@ -85,7 +86,7 @@ def save_monthly():
     return redirect(url_for(".monthly", council=council.id, period=period.key))
 
 
-@bp.get("/<int:report_id>/history")
+@bp.get("/<id:report_id>/history")
 @login_required
 def history(report_id: int):
     """Show every submitted version of a report, with the lines that changed."""

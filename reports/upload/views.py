@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from portal.downloads import attachment
 from portal.gates import me
+from portal.ids import arg_id
 from portal.refusals import Refusal
 from reports.alerts import services as alerts
 from reports.blueprint import bp, chosen_period, reporting_council
@@ -24,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def template(fmt: str):
     """Download the month's template with the agency's registered children filled in (audited)."""
     user = me()
-    council = reporting_council(user, request.args.get("council", type=int))
+    council = reporting_council(user, arg_id("council"))
     period = chosen_period(council, request.args.get("period"))
     if fmt not in ("xlsx", "csv"):
         abort(404)
@@ -39,7 +40,7 @@ def template(fmt: str):
 def upload_file():
     """Check an uploaded month as a whole; show every problem, or a preview to confirm."""
     user = me()
-    council = reporting_council(user, request.args.get("council", type=int))
+    council = reporting_council(user, arg_id("council"))
     period = chosen_period(council, request.args.get("period"))
     form = UploadForm()
     context = {

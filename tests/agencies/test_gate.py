@@ -71,10 +71,10 @@ def test_table_covers_every_route(app):
     table = {
         (
             method,
-            path.replace("{council}", "<int:council_id>")
-            .replace("{kind}", "<int:kind_id>")
-            .replace("{agency}", "<int:agency_id>")
-            .replace("{person}", "<int:user_id>"),
+            path.replace("{council}", "<id:council_id>")
+            .replace("{kind}", "<id:kind_id>")
+            .replace("{agency}", "<id:agency_id>")
+            .replace("{person}", "<id:user_id>"),
         )
         for method, path in ROUTES
     }

@@ -13,12 +13,13 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import get_locale, get_timezone
-from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter, UnicodeConverter
+from werkzeug.routing import AnyConverter, PathConverter, UnicodeConverter
 
 from cases.ledger import registration
 from cases.ledger.registration import CaseInput, ChildInput
 from portal import create_app
 from portal.extensions import db
+from portal.ids import IdConverter
 from portal.models import Council, Role
 from tests.conftest import world_fixture
 from tests.factories import DEFAULT_PASSWORD, AgencyFactory, CouncilFactory, UserFactory, kind
@@ -48,7 +49,7 @@ def url_of(rule) -> str:
     """Build a URL for the rule; every id is 1, which the `world` fixture makes exist."""
     values = {}
     for name, converter in rule._converters.items():
-        if isinstance(converter, IntegerConverter):
+        if isinstance(converter, IdConverter):
             values[name] = 1
         elif isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
