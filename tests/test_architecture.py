@@ -104,3 +104,17 @@ def _imported_any(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module.split(".")[0])
     return found
+
+
+def test_every_spreadsheet_writer_goes_through_the_one_neutralising_helper():
+    """A module that writes CSV or Excel imports portal.spreadsheets (no cell may run as a formula)."""
+    helper = ROOT / "portal" / "spreadsheets.py"
+    scripts = set((ROOT / "bench").glob("*.py"))  # the benchmarks write their own input files
+    writers = []
+    for path in sorted(set(_modules()) - scripts):
+        source = path.read_text()
+        if path != helper and ("csv.writer(" in source or "Workbook(" in source):
+            writers.append(path)
+    assert writers, "the check found no writer at all"
+    unguarded = [_name(p) for p in writers if "portal.spreadsheets" not in p.read_text()]
+    assert unguarded == []

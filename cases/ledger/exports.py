@@ -1,16 +1,14 @@
 """The ledger as a file: every filtered case the person may see, as CSV (UTF-8 with BOM) or Excel."""
 
-import csv
-import io
 from datetime import date
 
-from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
 from cases import codes
 from cases.ledger.queries import NOT_SHARED, LedgerFilters, filtered_query, ledger_rows
-from cases.models import RISK_LABELS, Case
+from cases.models import RISK_LABELS, Case, Status
 from cases.reads import record_read
+from portal import spreadsheets
 from portal.dates import wareki
 from portal.extensions import db
 from portal.models import User
@@ -74,15 +72,15 @@ def _export_batch(user, cases, main_abusers, routes, reasons):
                 case.case_number,
                 case.status_label,
                 case.category_label,
-                _d(case.received_on),
-                _d(case.registered_on),
+                case.received_on,
+                case.registered_on,
                 names,
                 "、".join(c.name_kana for c in children),
-                "、".join(_d(c.birth_date) for c in children),
+                _each(c.birth_date for c in children),
                 "、".join(c.enrolled_agency.name for c in children if c.enrolled_agency),
                 "、".join(c.grade_class for c in children if c.grade_class),
-                "、".join(_d(c.last_reported_on) for c in children if c.last_reported_on),
-                "、".join(str(c.consecutive_absent_days) for c in children if c.consecutive_absent_days),
+                _each(c.last_reported_on for c in children if c.last_reported_on),
+                _each(c.consecutive_absent_days for c in children if c.consecutive_absent_days is not None),
                 "、".join(row.abuse_labels),
                 main_abusers.get(case.main_abuser, case.main_abuser),
                 routes.get(case.referral_route, case.referral_route),
@@ -90,17 +88,21 @@ def _export_batch(user, cases, main_abusers, routes, reasons):
                 case.lead_agency.name if case.lead_agency else "",
                 case.key_person,
                 case.section,
-                _d(case.last_confirmed_on),
-                _d(case.next_review_on),
-                _d(case.closed_on),
+                case.last_confirmed_on,
+                # A closed case has no review ahead of it.
+                case.next_review_on if case.status != Status.CLOSED.value else None,
+                case.closed_on,
                 reasons.get(case.closure_reason, case.closure_reason),
             ],
         )
 
 
-def _d(value: date | None) -> str:
-    """Write a date in 和暦 without the weekday, as the ledger forms do."""
-    return wareki(value, weekday=False) if value else ""
+def _each(values):
+    """Return one child's value as itself (a date or number stays one), several children's joined as text."""
+    values = [v for v in values if v is not None]
+    if len(values) <= 1:
+        return values[0] if values else None
+    return "、".join(wareki(v, weekday=False) if isinstance(v, date) else str(v) for v in values)
 
 
 def export_ledger(user: User, filters: LedgerFilters, fmt: str) -> bytes:
@@ -111,25 +113,9 @@ def export_ledger(user: User, filters: LedgerFilters, fmt: str) -> bytes:
             ids.append(case_id)
             lines.append(values)
         if fmt == "xlsx":
-            content = _xlsx(lines)
+            content = spreadsheets.xlsx_bytes([("進行管理台帳", EXPORT_HEADERS, lines)])
         else:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow(EXPORT_HEADERS)
-            writer.writerows(lines)
-            content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            content = spreadsheets.csv_bytes(EXPORT_HEADERS, lines)
         detail = {"format": fmt, "filters": filters.as_dict(), "rows": len(ids), "parts": ["basic", "ledger"]}
         record_read("ledger.export", user, ids, detail)
     return content
-
-
-def _xlsx(lines: list[list[str]]) -> bytes:
-    """Build the Excel workbook of the export."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("進行管理台帳")
-    sheet.append(EXPORT_HEADERS)
-    for values in lines:
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -26,6 +26,7 @@ from portal.extensions import db
 from portal.gates import auditor_required
 from portal.ids import arg_id, arg_page
 from portal.models import Agency
+from portal.spreadsheets import safe_text
 from portal.transaction import transaction
 
 bp = Blueprint("auditlog", __name__, url_prefix="/audit")
@@ -49,8 +50,6 @@ CSV_HEADERS = [
     "接続元",
     "詳細",
 ]
-# A cell starting with one of these is a formula to Excel; a typed login id could be one.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def detail_text(detail: str) -> str:
@@ -175,12 +174,6 @@ def export_rows(filters: AuditFilters, upto: int, batch: int | None = None) -> I
         query = query.where(AuditEntry.seq < rows[-1].AuditEntry.seq)
 
 
-def _cell(value) -> str:
-    """Return a CSV cell that Excel shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def csv_chunks(rows: Iterable[Row], flush_at: int = 64 * 1024) -> Iterator[str]:
     """Write rows as CSV with a BOM and Japanese headers, yielding it in chunks."""
     buffer = io.StringIO()
@@ -190,7 +183,7 @@ def csv_chunks(rows: Iterable[Row], flush_at: int = 64 * 1024) -> Iterator[str]:
     for row in rows:
         entry = row.AuditEntry
         writer.writerow(
-            _cell(value)
+            safe_text(value)
             for value in (
                 entry.seq,
                 entry.at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M:%S"),

@@ -20,6 +20,7 @@ from portal import audit
 from portal.audit import Outcome
 from portal.dates import today_in_japan
 from portal.models import Council, User
+from portal.spreadsheets import unquote_text
 from portal.transaction import transaction
 from reports import access
 from reports.monthly.periods import Period
@@ -197,7 +198,7 @@ def _child_of(result: UploadCheck, number: int, values: dict, seen: dict[int, in
         return None
     seen[child_id] = number
     typed_name = values.get(NAME_COLUMN)
-    if normalise(typed_name) and _name_key(typed_name) != _name_key(child.name):
+    if normalise(typed_name) and _name_key(unquote_text(typed_name)) != _name_key(child.name):
         result.problems.append(
             Problem(number, NAME_COLUMN, f"児童番号{child_id}の氏名（{child.name}）と一致しません")
         )

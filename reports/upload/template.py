@@ -9,6 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cases.models import Child
 from portal import audit
 from portal.models import Council, User
+from portal.spreadsheets import csv_line, safe_text
 from portal.transaction import transaction
 from reports import access
 from reports.monthly.models import CONCERN_LABELS, ROW_FIELDS
@@ -34,8 +35,12 @@ FIELD_BY_COLUMN = {FIELD_LABELS[f]: f for f in ROW_FIELDS}
 
 
 def template_rows(children: list[Child]) -> list[list]:
-    """Return the template's lines: one per child, with its number, name and class filled in."""
-    return [[c.id, c.name, c.grade_class, *([""] * len(ROW_FIELDS))] for c in children]
+    """Return the template's lines: one per child, with its number, name and class filled in.
+
+    A name or class that starts like a formula is written neutralised (safe_text), as in every
+    spreadsheet the portal writes; the upload undoes it when comparing names.
+    """
+    return [[c.id, safe_text(c.name), safe_text(c.grade_class), *([""] * len(ROW_FIELDS))] for c in children]
 
 
 def template_file(user: User, council: Council, period: Period, fmt: str) -> bytes:
@@ -76,5 +81,5 @@ def template_csv(children: list[Child]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(template_rows(children))
+    writer.writerows(csv_line(row) for row in template_rows(children))
     return buffer.getvalue().encode("utf-8-sig")

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import datetime
 from urllib.parse import quote
 
 import pytest
@@ -11,8 +12,9 @@ from sqlalchemy import select
 
 from cases.ledger.exports import EXPORT_HEADERS
 from portal.audit import AuditEntry
-from portal.dates import today_in_japan
+from portal.dates import today_in_japan, wareki
 from portal.extensions import db
+from portal.spreadsheets import WAREKI_FORMAT
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -36,9 +38,20 @@ def csv_rows(response) -> list[list[str]]:
 
 
 def xlsx_rows(response) -> list[list[str]]:
-    """Read an Excel download."""
+    """Read an Excel download as the CSV shows it: date cells (shown in 和暦) as 和暦 text."""
     sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).active
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    rows = []
+    for row in sheet.iter_rows():
+        cells = []
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                assert cell.number_format == WAREKI_FORMAT, "a date is not shown in 和暦"
+                cells.append(wareki(cell.value.date(), weekday=False))
+            else:
+                cells.append("" if cell.value is None else str(cell.value))
+        rows.append(cells)
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows]
 
 
 def last_export() -> dict:
@@ -87,6 +100,15 @@ def test_xlsx_opens_and_has_the_same_rows_as_the_csv(town, browser):
     xlsx = client.get("/cases/export.xlsx")
     assert xlsx.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert xlsx_rows(xlsx) == csv_data
+
+
+def test_xlsx_dates_are_date_cells_and_numbers_are_numbers(town, browser):
+    """Dates sort as dates and counts add up: they are not text in the workbook."""
+    sheet = load_workbook(io.BytesIO(browser(town.coordinator).get("/cases/export.xlsx").get_data())).active
+    header = [c.value for c in sheet[1]]
+    received = sheet.cell(row=2, column=header.index("受理日") + 1)
+    assert isinstance(received.value, datetime) and received.value.date() == town.case.received_on
+    assert received.number_format == WAREKI_FORMAT
 
 
 @pytest.mark.parametrize("who", ["doctor", "other_teacher", "admin", "auditor", "other_coordinator"])
