@@ -55,6 +55,9 @@ def register_extensions(app: Flask) -> None:
         manage_session=False,
     )
     app.before_request(sessions.before_request)
+    from portal import headers
+
+    headers.init_app(app)
     from portal import realtime
 
     realtime.init_app(app)

@@ -108,8 +108,20 @@ def page(browser, live_server, request) -> Iterator[Page]:
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    violations: list[str] = []
+    # The portal's Content-Security-Policy is on in these tests as in use: a page that breaks it
+    # (an inline script or style, a foreign source) fails its test.
+    page.on(
+        "console",
+        lambda m: (
+            violations.append(f"{page.url} {m.location}: {m.text[:90]}")
+            if "Content Security Policy" in m.text
+            else None
+        ),
+    )
     try:
         yield page
+        assert violations == [], f"the page broke the Content-Security-Policy: {violations}"
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.removeprefix("tests/browser/"))
