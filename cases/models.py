@@ -142,7 +142,7 @@ class Case(db.Model):
     council: Mapped[Council] = relationship(lazy="joined")
     lead_agency: Mapped[Agency | None] = relationship(lazy="joined")
     children: Mapped[list["Child"]] = relationship(
-        back_populates="case", order_by="Child.birth_date", cascade="all, delete-orphan"
+        back_populates="case", order_by="[Child.birth_date, Child.id]", cascade="all, delete-orphan"
     )
     guardians: Mapped[list["Guardian"]] = relationship(
         back_populates="case", order_by="Guardian.id", cascade="all, delete-orphan"

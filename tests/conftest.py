@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated database per test (SQLite or PostgreSQL), the app, clients, logins."""
 
 import dataclasses
+import io
 import os
 import re
 import shutil
@@ -148,7 +149,13 @@ class PortalClient(FlaskClient):
         if has_app_context():
             for key in list(g):
                 g.pop(key)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        # Werkzeug's test client spools a large multipart body to a temporary file and leaves it open
+        # (a 413 never reads it); close it, as a server closes the connection's stream.
+        body = response.request.environ.get("wsgi.input")
+        if body is not None and not isinstance(body, io.BytesIO):
+            body.close()
+        return response
 
     def csrf_token(self) -> str:
         """Open a page and read the CSRF token from its meta tag."""

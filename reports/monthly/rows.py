@@ -31,6 +31,7 @@ REQUIRED_ON_SUBMIT = (
     "early_leave_count",
 )
 MAX_TEXT = 2000
+MAX_DIGITS = 6
 MAX_RUN_DAYS = 366
 _ERA_STARTS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
 _DATE_PATTERNS = (
@@ -72,6 +73,16 @@ def normalise(text) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip()
 
 
+def plain_text(value) -> str:
+    """Return typed text with one kind of line break and no control characters (tabs and breaks kept).
+
+    The form and the file upload both parse through here, so what a preview shows is what is saved.
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+
+
 def parse_number(text) -> tuple[int | None, str | None]:
     """Parse a count of days or times; return (value, problem)."""
     if isinstance(text, int | float) and not isinstance(text, bool) and float(text).is_integer():
@@ -81,8 +92,10 @@ def parse_number(text) -> tuple[int | None, str | None]:
         return None, None
     if plain.endswith(("日", "回")):
         plain = plain[:-1]
-    if not re.fullmatch(r"-?\d+", plain):
+    if not re.fullmatch(r"-?[0-9]+", plain):
         return None, "半角の整数で入力してください"
+    if len(plain.lstrip("-")) > MAX_DIGITS:
+        return None, "大きすぎる数です"
     value = int(plain)
     if value < 0:
         return None, "0以上の数を入力してください"
@@ -136,7 +149,7 @@ def parse_row(child_id: int, raw: dict) -> RowInput:
     if problem:
         row.problems["last_attended_on"] = problem
     for name in TEXT_FIELDS:
-        text = str(raw.get(name) or "").strip()
+        text = plain_text(raw.get(name))
         setattr(row, name, text)
         if len(text) > MAX_TEXT:
             row.problems[name] = f"{MAX_TEXT}文字以内で入力してください"

@@ -10,7 +10,6 @@ here reads the request or emits.
 import json
 from dataclasses import dataclass, field
 
-from flask import abort
 from sqlalchemy import select
 
 from cases.models import Child
@@ -26,6 +25,7 @@ from portal.types import utcnow
 from reports import access
 from reports.alerts import services as alerts
 from reports.alerts.models import Alert
+from reports.monthly.history import submissions_of
 from reports.monthly.models import (
     ROW_FIELDS,
     TEXT_FIELDS,
@@ -34,7 +34,7 @@ from reports.monthly.models import (
     ReportState,
     ReportSubmission,
 )
-from reports.monthly.periods import Period, period_for
+from reports.monthly.periods import Period
 from reports.monthly.rows import RowInput, check_row, check_school_days
 from reports.notes import monthly_note_body
 
@@ -46,6 +46,19 @@ class GridRefusal(Refusal):
         super().__init__(*messages)
         self.rows: dict[int, dict[str, str]] = rows or {}
         self.school_days = school_days
+
+
+STALE_UPLOAD = (
+    "このファイルを確認したあとで、この月の報告が保存されています"
+    "（別の画面からの保存か、同じ確認の二度目の送信です）。もう一度ファイルを選んでください。"
+)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The state a save expects the report to be in (its stamp; None: no report yet)."""
+
+    stamp: list | None
 
 
 @dataclass
@@ -70,29 +83,24 @@ class SaveResult:
     alerts: list[Alert] = field(default_factory=list)
 
 
-def find_report(council: Council, agency_id: int, period: Period) -> MonthlyReport | None:
-    """Return the agency's report for the period, if one was started."""
-    return db.session.scalar(
-        select(MonthlyReport).where(
-            MonthlyReport.council_id == council.id,
-            MonthlyReport.agency_id == agency_id,
-            MonthlyReport.year == period.year,
-            MonthlyReport.month == period.month,
-        )
+def find_report(
+    council: Council, agency_id: int, period: Period, *, lock: bool = False
+) -> MonthlyReport | None:
+    """Return the agency's report for the period, if one was started (locked for a save, with lock)."""
+    query = select(MonthlyReport).where(
+        MonthlyReport.council_id == council.id,
+        MonthlyReport.agency_id == agency_id,
+        MonthlyReport.year == period.year,
+        MonthlyReport.month == period.month,
     )
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
-def submissions_of(report: MonthlyReport | None) -> list[ReportSubmission]:
-    """Return a report's submitted versions, newest first."""
+def stamp(report: MonthlyReport | None) -> list | None:
+    """Return what identifies a report's saved state (a save of any kind changes it)."""
     if report is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(ReportSubmission)
-            .where(ReportSubmission.report_id == report.id)
-            .order_by(ReportSubmission.version.desc())
-        )
-    )
+        return None
+    return [report.id, report.version, report.state, report.updated_at.isoformat()]
 
 
 def open_sheet(user: User, council: Council, period: Period) -> Sheet:
@@ -149,9 +157,15 @@ def _check(
     return children
 
 
-def _get_or_create(user: User, council: Council, period: Period) -> MonthlyReport:
-    """Return the agency's report for the period, starting it when there is none."""
-    report = find_report(council, user.agency_id, period)
+def _get_or_create(user: User, council: Council, period: Period, expected: Expected | None) -> MonthlyReport:
+    """Return the agency's report for the period, starting it when there is none.
+
+    With `expected`, refuse when the report is no longer in the state it had: an upload's
+    confirmation is good once, and never after a newer save of the month.
+    """
+    report = find_report(council, user.agency_id, period, lock=expected is not None)
+    if expected is not None and stamp(report) != expected.stamp:
+        raise Refusal(STALE_UPLOAD)
     if report is None:
         report = MonthlyReport(
             council_id=council.id,
@@ -187,11 +201,16 @@ def save_report(
     *,
     submit: bool,
     via: str = "form",
+    expected: Expected | None = None,
 ) -> SaveResult:
-    """Save the agency's rows as a draft, or submit them all at once (a correction after the first)."""
+    """Save the agency's rows as a draft, or submit them all at once (a correction after the first).
+
+    `expected` holds the report's stamp when an uploaded file was checked: the save is refused if
+    the month was saved since (or the same confirmation is sent again).
+    """
     children = _check(user, council, period, school_days, inputs, complete=submit)
-    with transaction():
-        report = _get_or_create(user, council, period)
+    with transaction(on_conflict=Refusal(STALE_UPLOAD)):
+        report = _get_or_create(user, council, period, expected)
         report.school_days = school_days
         report.updated_by_id = user.id
         _store_rows(report, children, inputs)
@@ -274,27 +293,3 @@ def _submit(
         },
     )
     return SaveResult(report, submitted=True, changed=changed, alerts=raised)
-
-
-@dataclass
-class History:
-    """A report's submitted versions, with the children the reader may see."""
-
-    report: MonthlyReport
-    period: Period
-    submissions: list[ReportSubmission]
-    children: dict[int, Child]
-
-
-def read_history(user: User, report_id: int) -> History:
-    """Return a report the person may read with its versions (404 otherwise); audit the read."""
-    with transaction(keep_loaded=True):
-        report = db.session.get(MonthlyReport, report_id)
-        if report is None or not access.can_read_report(user, report):
-            abort(404)
-        submissions = submissions_of(report)
-        visible = access.visible_report_children(user, {cid for s in submissions for cid in s.rows})
-        children = {c.id: c for c in db.session.scalars(select(Child).where(Child.id.in_(visible)))}
-        audit.record("report.history", actor=user, target=report, detail={"children": sorted(visible)})
-    council = db.session.get(Council, report.council_id)
-    return History(report, period_for(council, report.year, report.month), submissions, children)

@@ -10,6 +10,7 @@ from portal.refusals import Refusal
 from reports import access
 from reports.alerts import services as alerts
 from reports.blueprint import bp, chosen_period, reporting_council
+from reports.monthly import history as report_history
 from reports.monthly import periods, services
 from reports.monthly.forms import SheetForm, cell_name, read_grid, typed_from_rows
 from reports.monthly.models import CONCERN_LABELS, NUMBER_FIELDS, ROW_FIELDS, TEXT_FIELDS
@@ -90,7 +91,7 @@ def save_monthly():
 @login_required
 def history(report_id: int):
     """Show every submitted version of a report, with the lines that changed."""
-    view = services.read_history(me(), report_id)
+    view = report_history.read_history(me(), report_id)
     return render_template(
         "reports/monthly/history.html",
         view=view,

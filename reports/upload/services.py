@@ -6,38 +6,29 @@ to the confirmation as a signed token, then saved through services.save_report.
 """
 
 import csv
-import io
 import zipfile
 from dataclasses import dataclass, field
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from cases.models import Child
 from portal import audit
 from portal.audit import Outcome
 from portal.dates import today_in_japan
+from portal.ids import parse_id
 from portal.models import Council, User
 from portal.spreadsheets import unquote_text
 from portal.transaction import transaction
 from reports import access
+from reports.monthly import services as monthly
+from reports.monthly.models import ROW_FIELDS
 from reports.monthly.periods import Period
 from reports.monthly.rows import FIELD_LABELS, RowInput, check_row, normalise, parse_row
+from reports.upload.reading import UNREADABLE, Problem, bounded_lines, read_table
 from reports.upload.template import COLUMNS, FIELD_BY_COLUMN, ID_COLUMN, NAME_COLUMN, REQUIRED_COLUMNS
 
 TOKEN_MAX_AGE = 3600
-MAX_ROWS = 10000
-
-
-@dataclass
-class Problem:
-    """One problem of an uploaded file: where (row, column) and why."""
-
-    row: int | None
-    column: str
-    message: str
 
 
 @dataclass
@@ -53,45 +44,6 @@ class UploadCheck:
     def ok(self) -> bool:
         """Tell whether the whole file is valid."""
         return not self.problems and bool(self.rows)
-
-
-def _decode_csv(content: bytes) -> str | None:
-    """Decode a CSV file: UTF-8 (with or without a BOM), else Shift_JIS (cp932)."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="strict")
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def read_table(filename: str, content: bytes) -> tuple[list[tuple[int, list]], Problem | None]:
-    """Return the file's lines as (sheet row number, cells), or the problem that stops reading it."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or content.startswith(b"PK"):
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-            return [], Problem(
-                None, "", "Excelファイル（.xlsx）として読み込めません。様式から作り直してください。"
-            )
-        sheet = book.worksheets[0]
-        lines = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-        book.close()
-        return lines, None
-    if name.endswith(".csv") or not name:
-        try:
-            text = _decode_csv(content)
-        except UnicodeDecodeError:
-            text = None
-        if text is None:
-            return [], Problem(
-                None, "", "文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
-            )
-        return [(number, cells) for number, cells in enumerate(csv.reader(io.StringIO(text)), 1)], None
-    return [], Problem(None, "", "Excel（.xlsx）またはCSVファイルを選んでください。")
 
 
 def _header(cells: list) -> tuple[dict[str, int], list[Problem]]:
@@ -148,20 +100,28 @@ def _check_lines(
     if stop:
         result.problems.append(stop)
         return
-    lines = [(n, cells) for n, cells in lines if any(normalise(c) for c in cells)]
-    if not lines:
+    try:
+        kept = bounded_lines(lines)
+    except (csv.Error, ValueError, TypeError, KeyError, IndexError, OSError, zipfile.BadZipFile, SyntaxError):
+        # A cell too long for csv, truncated XML, a numeric cell holding text, a broken archive...
+        result.problems.append(Problem(None, "", UNREADABLE))
+        return
+    except Exception:
+        result.problems.append(Problem(None, "", UNREADABLE))
+        return
+    if isinstance(kept, Problem):
+        result.problems.append(kept)
+        return
+    if not kept:
         result.problems.append(Problem(None, "", "ファイルに行がありません。"))
         return
-    if len(lines) > MAX_ROWS + 1:
-        result.problems.append(Problem(None, "", f"{MAX_ROWS}行を超えるファイルは取り込めません。"))
-        return
-    positions, header_problems = _header(lines[0][1])
+    positions, header_problems = _header(kept[0][1])
     result.problems.extend(header_problems)
     if header_problems:
         return
     today = today_in_japan()
     seen: dict[int, int] = {}
-    for number, cells in lines[1:]:
+    for number, cells in kept[1:]:
         values = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
         child_id = _child_of(result, number, values, seen)
         raw = {FIELD_BY_COLUMN[name]: value for name, value in values.items() if name in FIELD_BY_COLUMN}
@@ -171,7 +131,7 @@ def _check_lines(
             result.problems.append(Problem(number, FIELD_LABELS[name], message))
         if child_id is not None:
             result.rows.append(row)
-            result.raw[child_id] = {k: _as_text(v) for k, v in raw.items()}
+            result.raw[child_id] = row_values(row)
     for child_id, child in result.children.items():
         if child_id not in seen:
             result.problems.append(Problem(None, ID_COLUMN, f"{child_id}（{child.name}）の行がありません"))
@@ -183,10 +143,10 @@ def _child_of(result: UploadCheck, number: int, values: dict, seen: dict[int, in
     if not text:
         result.problems.append(Problem(number, ID_COLUMN, "入力してください"))
         return None
-    if not text.isdigit():
+    child_id = parse_id(text)
+    if child_id is None:
         result.problems.append(Problem(number, ID_COLUMN, "数字で入力してください"))
         return None
-    child_id = int(text)
     child = result.children.get(child_id)
     if child is None:
         result.problems.append(
@@ -205,15 +165,20 @@ def _child_of(result: UploadCheck, number: int, values: dict, seen: dict[int, in
     return child_id
 
 
-def _as_text(value) -> str:
-    """Return a cell as text for the confirmation token (dates as ISO, numbers without .0)."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def row_values(row: RowInput) -> dict[str, str]:
+    """Return a parsed line as the confirmation token carries it: exactly what the preview showed.
+
+    The token carries the parsed values, not the cells as typed, so what is saved on confirming is
+    what the preview showed (text with its control characters removed, numbers, ISO dates).
+    """
+    values = {}
+    for name in ROW_FIELDS:
+        value = getattr(row, name)
+        if value is None:
+            values[name] = ""
+        else:
+            values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return values
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -231,6 +196,9 @@ def make_token(
         "c": council.id,
         "p": period.key,
         "s": school_days,
+        # The month's report as it was when the file was checked: the confirmation is refused once
+        # the report changed (it was saved meanwhile, or this very confirmation was already used).
+        "b": monthly.stamp(monthly.find_report(council, user.agency_id, period)),
         "rows": {str(k): v for k, v in check.raw.items()},
     }
     return _serializer().dumps(payload)
@@ -245,6 +213,25 @@ def read_token(user: User, token: str) -> dict | None:
     if payload.get("u") != user.id or payload.get("a") != user.agency_id:
         return None
     return payload
+
+
+def expected_state(payload: dict) -> monthly.Expected:
+    """Return the report state a confirmation token expects to find."""
+    return monthly.Expected(payload.get("b"))
+
+
+def record_refused(user: User, council: Council | None, period: Period | None, reason: str) -> None:
+    """Audit an upload or a confirmation that was refused before any file was checked."""
+    label = f"{user.agency.name} {period.label}" if period else user.agency.name
+    with transaction():
+        audit.record(
+            "report.upload_check",
+            actor=user,
+            target_type="monthly_reports",
+            target_label=label,
+            outcome=Outcome.FAILURE,
+            detail={"reason": reason, "council": council.id if council else None},
+        )
 
 
 def rows_from_token(payload: dict) -> list[RowInput]:

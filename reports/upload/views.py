@@ -51,15 +51,21 @@ def upload_file():
         "fields": ROW_FIELDS,
     }
     if not form.validate_on_submit():
-        return render_template(
-            "reports/upload/upload.html", **context
-        ), 422 if request.method == "POST" else 200
+        if request.method == "POST":
+            upload.record_refused(user, council, period, "form")
+            return render_template("reports/upload/upload.html", **context), 422
+        return render_template("reports/upload/upload.html", **context)
     school_days, problem = parse_number(form.school_days.data)
     if problem:
         form.school_days.errors = [problem]
+        upload.record_refused(user, council, period, "school_days")
         return render_template("reports/upload/upload.html", **context), 422
     file = form.file.data
-    check = upload.check_file(user, council, period, school_days, file.filename or "", file.read())
+    try:
+        content = file.read()
+    finally:
+        file.close()  # a large upload is spooled to a temporary file: close it once read
+    check = upload.check_file(user, council, period, school_days, file.filename or "", content)
     if not check.ok:
         return render_template("reports/upload/upload.html", check=check, **context), 422
     token = upload.make_token(user, council, period, school_days, check)
@@ -77,6 +83,7 @@ def confirm_upload():
     form = ConfirmUploadForm()
     payload = upload.read_token(user, form.token.data or "") if form.validate_on_submit() else None
     if payload is None:
+        upload.record_refused(user, None, None, "token")
         flash("確認の有効期限が切れたか、内容が正しくありません。もう一度ファイルを選んでください。", "error")
         return redirect(url_for(".upload_file"))
     council = reporting_council(user, payload["c"])
@@ -84,9 +91,17 @@ def confirm_upload():
     submit = request.form.get("action") == "submit"
     try:
         result = services.save_report(
-            user, council, period, payload["s"], upload.rows_from_token(payload), submit=submit, via="upload"
+            user,
+            council,
+            period,
+            payload["s"],
+            upload.rows_from_token(payload),
+            submit=submit,
+            via="upload",
+            expected=upload.expected_state(payload),
         )
     except Refusal as error:
+        upload.record_refused(user, council, period, "confirm")
         for message in error.messages:
             flash(message, "error")
         return redirect(url_for(".upload_file", council=council.id, period=period.key))
