@@ -63,10 +63,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Login throttling: an account locks after this many failures in a row.
         "LOGIN_MAX_FAILURES": int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT": timedelta(minutes=int(os.environ.get("PORTAL_LOCKOUT_MINUTES", "15"))),
-        # Per-address throttle on the login form (Flask-Limiter); Redis when configured.
+        # Throttles on failed logins (Flask-Limiter; Redis when configured): one account from one
+        # address, and one address over all accounts. Correct logins are not counted, so an office
+        # behind one shared address is not locked out on a meeting morning.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "LOGIN_RATE_LIMIT": os.environ.get("PORTAL_LOGIN_RATE_LIMIT", "20 per 10 minutes"),
+        "LOGIN_RATE_LIMIT": os.environ.get("PORTAL_LOGIN_RATE_LIMIT", "10 per 10 minutes"),
+        "LOGIN_ADDRESS_LIMIT": os.environ.get("PORTAL_LOGIN_ADDRESS_LIMIT", "100 per 10 minutes"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "ja",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Tokyo",

@@ -1,10 +1,11 @@
 """Japanese error pages; a server error rolls the session back."""
 
 from flask import render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from portal import transaction
-from portal.auth.services import record_throttled
+from portal.auth.services import record_throttled, record_too_large
 
 MESSAGES = {
     400: ("リクエストが正しくありません", "送信された内容を確認して、もう一度お試しください。"),
@@ -31,8 +32,15 @@ def _render(code: int):
 
 def register_errorhandlers(app) -> None:
     """Attach the Japanese error pages to the app."""
-    for code in (400, 403, 404, 405, 413):
+    for code in (400, 403, 404, 405):
         app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        """Refuse a request beyond the size limit (its body is never read) and audit the attempt."""
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        record_too_large(user, request.path, request.content_length)
+        return _render(413)
 
     @app.errorhandler(429)
     def too_many_requests(error):

@@ -59,7 +59,7 @@ def burn_time(password: str) -> None:
     check_password(_DUMMY_HASHES[id(current)], password)
 
 
-def password_problems(password: str, login_id: str = "", name: str = "") -> list[str]:
+def password_problems(password: str, login_id: str = "", name: str = "", kana: str = "") -> list[str]:
     """Return what is wrong with a new password, in Japanese; empty when it is strong enough."""
     problems = []
     if len(password) < MIN_LENGTH:
@@ -77,6 +77,31 @@ def password_problems(password: str, login_id: str = "", name: str = "") -> list
         problems.append(_("推測されやすいパスワードは使えません。"))
     if login_id and login_id.lower() in lowered:
         problems.append(_("ログインIDを含むパスワードは使えません。"))
-    if name and name in password:
+    if any(part in lowered for part in _name_forms(name, kana)):
         problems.append(_("氏名を含むパスワードは使えません。"))
     return problems
+
+
+_SPACES = str.maketrans("", "", " \u3000\t")
+
+
+def _name_forms(name: str, kana: str) -> set[str]:
+    """Return the ways a name can be typed into a password: with and without spaces, in either kana."""
+    forms = set()
+    for written in (name, kana, _to_katakana(kana), _to_hiragana(kana)):
+        if not written:
+            continue
+        forms.add(written.strip().lower())
+        forms.add(written.translate(_SPACES).lower())
+        forms.update(part.lower() for part in written.split() if len(part) >= 2)
+    return {form for form in forms if len(form) >= 2}
+
+
+def _to_katakana(text: str) -> str:
+    """Return the text with hiragana turned to katakana."""
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
+def _to_hiragana(text: str) -> str:
+    """Return the text with katakana turned to hiragana."""
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)

@@ -46,7 +46,7 @@ def create_person(actor: User, values: dict, login_id: str, password: str) -> Us
     errors = {}
     if find_user(login_id) is not None:
         errors["login_id"] = [LOGIN_ID_TAKEN]
-    problems = password_problems(password, login_id, values["name"])
+    problems = password_problems(password, login_id, values["name"], values.get("name_kana", ""))
     if problems:
         errors["password"] = problems
     if errors:
@@ -94,7 +94,7 @@ def reset_password(actor: User, user: User, password: str) -> dict:
     """Give a person a new initial password, to be changed at next login; end their sessions."""
     if user.id == actor.id:
         refuse(actor, user, "admin.user_password_reset", {}, SELF_PASSWORD)
-    problems = password_problems(password, user.login_id, user.name)
+    problems = password_problems(password, user.login_id, user.name, user.name_kana)
     if problems:
         raise Refusal(errors={"password": problems})
     with transaction():

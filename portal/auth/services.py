@@ -22,11 +22,12 @@ class LoginResult:
     message: str = ""
 
 
-FAILED = "ログインIDまたはパスワードが正しくありません。"
-LOCKED = (
-    "ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
-    "しばらくしてからお試しください。"
+# One message for an unknown id, a wrong password, a locked or a disabled account: the login page
+# never tells which accounts exist. The audit log records which it was.
+FAILED = (
+    "ログインIDまたはパスワードが正しくありません。続けて間違えると、しばらくの間ログインできなくなります。"
 )
+LOCKED = FAILED
 
 
 def find_user(login_id: str) -> User | None:
@@ -52,6 +53,7 @@ def authenticate(login_id: str, password: str) -> LoginResult:
             )
             return LoginResult(None, FAILED)
         if user.locked_until and user.locked_until > now:
+            check_password(user.password_hash, password)  # costs what any other attempt costs
             audit.record(
                 "login.failure",
                 actor=user,
@@ -113,6 +115,19 @@ def record_throttled(login_id: str) -> None:
         )
 
 
+def record_too_large(user: User | None, path: str, length: int | None) -> None:
+    """Audit a request refused for its size (an upload beyond MAX_CONTENT_LENGTH), whoever sent it."""
+    with transaction():
+        audit.record(
+            "request.too_large",
+            actor=user,
+            outcome=Outcome.DENIED,
+            target_type="requests",
+            target_label=path[:120],
+            detail={"content_length": length, "limit": current_app.config.get("MAX_CONTENT_LENGTH")},
+        )
+
+
 def change_password(user: User, current: str, new: str) -> list[str]:
     """Change a person's own password; return the problems (nothing is saved when there are any)."""
     with transaction():
@@ -125,7 +140,7 @@ def change_password(user: User, current: str, new: str) -> list[str]:
                 detail={"reason": "bad_current_password"},
             )
             return ["現在のパスワードが正しくありません。"]
-        problems = password_problems(new, user.login_id, user.name)
+        problems = password_problems(new, user.login_id, user.name, user.name_kana)
         if check_password(user.password_hash, new):
             problems.append("現在と同じパスワードは使えません。")
         if problems:

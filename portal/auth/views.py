@@ -2,7 +2,8 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import realtime
@@ -18,21 +19,37 @@ def safe_next(target: str | None) -> str:
     """Return a local path to go to after login; anything pointing elsewhere becomes home."""
     if not target:
         return url_for("portal.home")
+    if any(ord(c) < 32 or ord(c) == 127 for c in target) or "\\" in target:
+        return url_for("portal.home")  # CR/LF would split the Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("portal.home")
-    if "\\" in target:
         return url_for("portal.home")
     return target
 
 
-def _login_limit() -> str:
-    """Return the per-address limit on login attempts from the config."""
+def _account_limit() -> str:
+    """Return the limit on failed logins to one account from one address."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_limit() -> str:
+    """Return the limit on failed logins from one address to any accounts."""
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
+def _address_and_account() -> str:
+    """Key the account throttle by the address and the login id typed."""
+    return f"{get_remote_address()}|{(request.form.get('login_id') or '').strip().lower()[:60]}"
+
+
+def _failed(response) -> bool:
+    """Count only refused attempts: a busy office's correct logins never throttle it."""
+    return bool(g.get("login_failed"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_address_and_account, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 def login():
     """Show the login form and log a person in."""
     if current_user.is_authenticated:
@@ -46,6 +63,7 @@ def login():
             session.permanent = True
             mark_seen()
             return redirect(safe_next(request.args.get("next")))
+        g.login_failed = True
         flash(result.message, "error")
     return render_template("auth/login.html", form=form)
 

@@ -334,7 +334,9 @@ def test_unlock_lets_a_locked_out_person_log_in(app, client, admin):
     db.session.commit()
     browser = app.test_client()
     locked = browser.submit("/login", {"login_id": person.login_id, "password": DEFAULT_PASSWORD})
-    assert "一時的にロックされています" in page_text(locked)
+    # The login page does not tell that the account exists and is locked; the administrator's list does.
+    assert "ログインIDまたはパスワードが正しくありません" in page_text(locked)
+    assert browser.get("/").status_code == 302
     assert "ロック中" in page_text(client.get("/admin/people?status=locked"))
 
     response = client.submit(f"/admin/people/{person.id}/unlock", follow_redirects=True)
