@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 FLASK   := FLASK_APP=wsgi.py $(VENV)/bin/flask
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test lint pytest setup browser office redis db-check clean
+.PHONY: run test lint pytest setup browser office redis db-check clean demo-code
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -46,6 +46,10 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(PY) wsgi.py
+
+## The demo accounts' current second-factor code (the demo's published key; README)
+demo-code: $(STAMP)
+	@$(FLASK) demo-code
 
 ## Set everything up and run the whole suite: lint, then every test.
 test: $(STAMP) browser office redis lint pytest

@@ -38,6 +38,17 @@ def seed_demo(if_empty: bool):
     click.echo("デモデータを投入しました。")
 
 
+@click.command("demo-code")
+def demo_code():
+    """Show the demo accounts' current second-factor code (from the demo's published key only)."""
+    import pyotp
+
+    from demo.identity import DEMO_TOTP_SECRET
+
+    click.echo(f"デモアカウントの確認コード: {pyotp.TOTP(DEMO_TOTP_SECRET).now()}（30秒ごとに変わります）")
+
+
 def init_app(app: Flask) -> None:
-    """Add `flask seed-demo` to the app."""
+    """Add `flask seed-demo` and `flask demo-code` to the app."""
     app.cli.add_command(seed_demo)
+    app.cli.add_command(demo_code)

@@ -6,12 +6,17 @@ Every name here is made up. Demo accounts share one password, written in the REA
 from sqlalchemy import select
 
 from portal import audit
+from portal.auth import two_factor
 from portal.extensions import db
 from portal.models import Agency, AgencyKind, Council, Role, User, UserRole
 from portal.passwords import hash_password
 from portal.transaction import transaction
+from portal.types import utcnow
 
 DEMO_PASSWORD = "Midori-Demo-2025"  # noqa: S105 - the demo's published password (README)
+# The demo's published authenticator key (README): every demo account whose work needs a second
+# factor has it enrolled, so `flask demo-code` (or an app given this key) shows their code.
+DEMO_TOTP_SECRET = "MIDORIDEMOSECRETFORTHEDEMOTOWN22"  # noqa: S105
 
 # (name, kind, councils: "m" みどり市, "a" あおば町)
 AGENCIES = [
@@ -114,6 +119,9 @@ def seed_identity() -> None:
                 must_change_password=must_change,
             )
             user.role_rows = [UserRole(role=r.value) for r in roles]
+            if set(roles) & set(two_factor.ALWAYS):
+                user.totp_secret = DEMO_TOTP_SECRET
+                user.totp_confirmed_at = utcnow()
             db.session.add(user)
         db.session.flush()
         audit.record("demo.seed", target_type="councils", detail={"part": "identity", "people": len(PEOPLE)})

@@ -71,9 +71,11 @@ def register_blueprints(app: Flask) -> None:
     import reports
     from portal import home
     from portal.auditlog import views as auditlog
+    from portal.auth import two_factor_views
     from portal.auth import views as auth_views
 
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(two_factor_views.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(auditlog.bp)
     agencies.init_app(app)

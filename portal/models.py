@@ -108,6 +108,9 @@ class Council(db.Model):
     # Which registered cases the council's 児童相談所 joins by itself (共同管理台帳):
     # "abuse" = every case with an abuse type, "all" = every case, "none" = only when added.
     child_guidance_auto_join: Mapped[str] = mapped_column(String(10), default="abuse")
+    # Whether the people of member agencies (schools, nurseries, ...) must use a second factor too;
+    # coordinators, facilitators, 児相 caseworkers and administrators always must.
+    two_factor_for_members: Mapped[bool] = mapped_column(Boolean, default=False)
     # The 部会 the practitioner meeting is split into (e.g. 乳幼児部会), one name a line; empty for none.
     sections: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -206,6 +209,11 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The TOTP second factor (RFC 6238): its base32 secret, kept unconfirmed until the person has typed
+    # a first code; the last time step used, so that a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     # Rotated when the password, roles or status change, so old sessions stop working.
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     note: Mapped[str] = mapped_column(Text, default="")

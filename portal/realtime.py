@@ -20,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from portal import transaction
+from portal.auth import two_factor
 from portal.extensions import db, socketio
 from portal.models import User
 from portal.refusals import Refusal
@@ -62,7 +63,7 @@ def session_is_live() -> bool:
     """Tell whether the handshake's session is a current, non-idle login without a pending password."""
     if not current_user.is_authenticated or not current_user.is_active:
         return False
-    if current_user.must_change_password:
+    if current_user.must_change_password or two_factor.missing(current_user):
         return False
     last_seen = session.get("last_seen")
     idle = current_app.config["IDLE_TIMEOUT"].total_seconds()

@@ -6,12 +6,16 @@ from flask import current_app, flash, g, has_request_context, redirect, request,
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 
+from portal.auth import two_factor
 from portal.auth.services import record_logout
 from portal.extensions import db, login_manager
 from portal.models import User
 
 # Pages a person who must change their password may still open.
 _OPEN_WHEN_PASSWORD_EXPIRED = {"auth.change_password", "auth.logout", "static"}
+# Pages a person who has yet to enrol the second factor their work requires may still open (a
+# council that turns the setting on, or a new role, asks it of people already logged in).
+_OPEN_WITHOUT_SECOND_FACTOR = {"two_factor.enrol", "auth.logout", "static"}
 
 
 class PortalSessionInterface(SecureCookieSessionInterface):
@@ -57,4 +61,7 @@ def before_request():
     if current_user.must_change_password and request.endpoint not in _OPEN_WHEN_PASSWORD_EXPIRED:
         flash("初期パスワードのままです。新しいパスワードを設定してください。", "info")
         return redirect(url_for("auth.change_password"))
+    if request.endpoint not in _OPEN_WITHOUT_SECOND_FACTOR and two_factor.missing(current_user):
+        flash("このアカウントでは二段階認証が必要です。認証アプリを設定してください。", "info")
+        return redirect(url_for("two_factor.enrol"))
     return None

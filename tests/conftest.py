@@ -30,6 +30,9 @@ def _test_config(url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret-key",
         "RATELIMIT_ENABLED": False,
+        # Second factors are asked for in the tests of them (tests/portal/test_two_factor.py, the
+        # several-process and browser login tests), not at every test's login.
+        "TWO_FACTOR": "off",
         "PASSWORD_HASHER": "fast",
         "SERVER_NAME": None,
     }

@@ -1,11 +1,15 @@
 """factory_boy factories for identity objects."""
 
+import time
+
 import factory
+import pyotp
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Agency, AgencyKind, Council, Role, User, UserRole
 from portal.passwords import FAST
+from portal.types import utcnow
 
 DEFAULT_PASSWORD = "Test-Passw0rd-ok"
 # Made with the test suite's cheap argon2 parameters, so each login verifies in about a millisecond.
@@ -70,3 +74,21 @@ class UserFactory(_Base):
         self.role_rows = [UserRole(role=Role(r).value) for r in roles]
         if create:
             db.session.commit()
+
+
+def enrol_second_factor(user) -> str:
+    """Give a person a confirmed authenticator secret, as if they had enrolled; return the secret."""
+    user.totp_secret = pyotp.random_base32()
+    user.totp_confirmed_at = utcnow()
+    user.totp_last_step = None
+    db.session.commit()
+    return user.totp_secret
+
+
+def second_factor_code(secret: str, last_step: int | None = None) -> str:
+    """Return the code an authenticator app shows now, or the next one when the current one was used."""
+    totp = pyotp.TOTP(secret)
+    step = int(time.time()) // totp.interval
+    if last_step is not None and last_step >= step:
+        step = last_step + 1  # still accepted: one step of clock drift is allowed
+    return totp.at(step * totp.interval)

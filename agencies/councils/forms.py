@@ -95,6 +95,7 @@ class CouncilForm(FlaskForm):
         default="abuse",
     )
     sections = TextAreaField("部会（1行に1つ）", [check_sections], filters=[section_lines])
+    two_factor_for_members = BooleanField("関係機関の職員にも二段階認証を求める", default=False)
     active = BooleanField("利用中", default=True)
 
     def __init__(self, *args, current_agency_id: int | None = None, **kwargs):
@@ -120,6 +121,7 @@ COUNCIL_FIELDS = (
     "report_due_day",
     "child_guidance_auto_join",
     "sections",
+    "two_factor_for_members",
     "active",
 )
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 
 from agencies.changes import CONFLICT, PER_PAGE, created, diff, refuse, saving
 from portal import audit
+from portal.auth import two_factor
 from portal.auth.services import find_user
 from portal.extensions import db
 from portal.models import Agency, Role, User, UserRole
@@ -19,6 +20,8 @@ from portal.types import utcnow
 LOGIN_ID_TAKEN = "このログインIDはすでに使われています。"
 SELF_CHANGE = "自分自身の役割・所属機関・利用状態は変更できません。他のシステム管理者に依頼してください。"
 SELF_PASSWORD = "自分のパスワードは「パスワード変更」画面で変更してください。"  # noqa: S105 (a message)
+
+SELF_SECOND_FACTOR = "自分の二段階認証は、他のシステム管理者にリセットを依頼してください。"
 
 # Fields whose change ends the person's open sessions.
 _SESSION_FIELDS = ("agency", "roles")
@@ -120,6 +123,16 @@ def unlock(actor: User, user: User) -> dict:
             user.failed_logins = 0
             audit.record("admin.user_unlock", actor=actor, target=user, detail=changes)
     return changes
+
+
+def reset_second_factor(actor: User, user: User) -> dict:
+    """Remove a person's second factor (a lost phone); they enrol again at next login, sessions end."""
+    if user.id == actor.id:
+        refuse(actor, user, "admin.two_factor_reset", {}, SELF_SECOND_FACTOR)
+    if user.totp_secret is None:
+        return {}
+    two_factor.reset(actor, user)
+    return {"two_factor": ["enrolled", None]}
 
 
 def list_people(

@@ -9,6 +9,7 @@ from agencies.people.services import (
     is_locked,
     list_people,
     reset_password,
+    reset_second_factor,
     set_active,
     unlock,
     update_person,
@@ -90,6 +91,14 @@ def person_enable(user_id: int):
 def person_unlock(user_id: int):
     """Lift a lockout after failed logins."""
     return _account_action(user_id, unlock, "ロックを解除しました。")
+
+
+@bp.post("/people/<id:user_id>/two-factor-reset")
+def person_two_factor_reset(user_id: int):
+    """Remove a person's second factor (a lost phone): they enrol a new one at next login."""
+    return _account_action(
+        user_id, reset_second_factor, "二段階認証をリセットしました。次回ログイン時に設定し直します。"
+    )
 
 
 @bp.route("/people/<id:user_id>/password", methods=["GET", "POST"])

@@ -35,3 +35,16 @@ class PasswordChangeForm(FlaskForm):
         ],
     )
     submit = SubmitField("変更する")
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "確認コード",
+        validators=[
+            DataRequired("確認コードを入力してください。"),
+            Length(max=20, message="確認コードが長すぎます。"),
+        ],
+    )
+    submit = SubmitField("確認する")

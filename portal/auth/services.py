@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from portal import audit
 from portal.audit import Outcome
+from portal.auth import two_factor
 from portal.extensions import db
 from portal.models import User
 from portal.passwords import burn_time, check_password, hash_password, password_problems
@@ -20,6 +21,8 @@ class LoginResult:
 
     user: User | None
     message: str = ""
+    # The password was right, and a second factor is to be checked (or enrolled) before logging in.
+    second_factor: bool = False
 
 
 # One message for an unknown id, a wrong password, a locked or a disabled account: the login page
@@ -84,11 +87,28 @@ def authenticate(login_id: str, password: str) -> LoginResult:
             detail = {"reason": reason}
             audit.record("login.failure", actor=user, target=user, outcome=Outcome.DENIED, detail=detail)
             return LoginResult(None, FAILED)
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        audit.record("login.success", actor=user, target=user)
+        if two_factor.applies(user):
+            # Failures are not forgiven yet: the password alone must not buy more guesses at the code.
+            step = "check" if two_factor.enrolled(user) else "enrol"
+            audit.record("login.password_ok", actor=user, target=user, detail={"second_factor": step})
+            return LoginResult(user, second_factor=True)
+        _logged_in(user, None)
         return LoginResult(user)
+
+
+def _logged_in(user: User, second_factor: str | None) -> None:
+    """Forget earlier failures, note the time and audit the login (inside the caller's transaction)."""
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    detail = {"second_factor": second_factor} if second_factor else None
+    audit.record("login.success", actor=user, target=user, detail=detail)
+
+
+def finish_login(user: User, second_factor: str) -> None:
+    """Audit a login completed by its second factor ("totp", "recovery" or "enrolled")."""
+    with transaction():
+        _logged_in(user, second_factor)
 
 
 def record_logout(user: User, reason: str = "user") -> None:

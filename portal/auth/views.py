@@ -1,5 +1,6 @@
 """Login, logout and password change pages."""
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -7,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import realtime
-from portal.auth import services
+from portal.auth import services, two_factor
 from portal.auth.forms import LoginForm, PasswordChangeForm
 from portal.extensions import limiter
 from portal.sessions import mark_seen
@@ -47,6 +48,26 @@ def _failed(response) -> bool:
     return bool(g.get("login_failed"))
 
 
+def log_in(user, target: str):
+    """Start a fresh session for the person and go where they were headed."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    mark_seen()
+    return redirect(target)
+
+
+def start_pending(user, target: str) -> None:
+    """Remember, in a fresh session, whose password was right while their second factor is asked."""
+    session.clear()
+    session["pending_login"] = {
+        "user": user.id,
+        "token": user.session_token,
+        "at": time.time(),
+        "next": target,
+    }
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_account_limit, key_func=_address_and_account, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
@@ -57,12 +78,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(form.login_id.data, form.password.data)
+        target = safe_next(request.args.get("next"))
+        if result.user is not None and result.second_factor:
+            start_pending(result.user, target)
+            step = "verify" if two_factor.enrolled(result.user) else "enrol_at_login"
+            return redirect(url_for(f"two_factor.{step}"))
         if result.user is not None:
-            session.clear()
-            login_user(result.user)
-            session.permanent = True
-            mark_seen()
-            return redirect(safe_next(request.args.get("next")))
+            return log_in(result.user, target)
         g.login_failed = True
         flash(result.message, "error")
     return render_template("auth/login.html", form=form)

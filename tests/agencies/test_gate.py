@@ -35,6 +35,7 @@ ROUTES = [
     ("GET", "/admin/people/{person}/password"),
     ("POST", "/admin/people/{person}/password"),
     ("POST", "/admin/people/{person}/unlock"),
+    ("POST", "/admin/people/{person}/two-factor-reset"),
 ]
 
 NON_ADMIN_ROLES = [r for r in Role if r is not Role.ADMIN]

@@ -78,6 +78,7 @@ def test_create_council_with_its_coordinating_agency(client, admin):
         **{field: [None, name] for field, name in TIERS.items()},
         "report_due_day": [None, 10],
         "child_guidance_auto_join": [None, "abuse"],
+        "two_factor_for_members": [None, False],
         "active": [None, True],
     }
 
