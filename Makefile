@@ -2,16 +2,23 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 FLASK   := FLASK_APP=wsgi.py $(VENV)/bin/flask
-STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test lint pytest setup browser office redis db-check clean demo-code
+.PHONY: run test lint pytest setup browser office redis db-check clean demo-code lock
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Every package, direct and transitive, is installed from requirements.lock with its hashes checked:
+# a package changed on the index after it was locked is refused. `make lock` refreshes the lock file
+# from the pins in requirements.txt and requirements-dev.txt (tests/test_lock.py checks they agree).
+$(STAMP): requirements.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+## Refresh requirements.lock after changing a pin in requirements.txt or requirements-dev.txt.
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock requirements-dev.txt
 
 setup: $(STAMP)
 
