@@ -216,3 +216,44 @@ def test_forged_or_foreign_token_is_refused(town, period, client, login, school_
         token = upload._serializer().dumps({"u": town.nursery_head.id, "a": town.nursery.id, "rows": {}})
     client.submit("/reports/upload/confirm", {"token": token, "action": "submit"})
     nothing_saved()
+
+
+def _preview_token(client, town, period, children, **overrides) -> str:
+    """Upload a CSV of the children and return its confirmation token."""
+    response = post_file(client, town, period, as_csv([filled(c, **overrides) for c in children]), "m.csv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, problems(page)
+    return re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _confirm(client, token: str, action: str = "submit") -> str:
+    """Confirm a preview; return the page it leads to."""
+    response = client.submit(
+        "/reports/upload/confirm", {"token": token, "action": action}, follow_redirects=True
+    )
+    return response.get_data(as_text=True)
+
+
+def test_a_confirmation_is_good_for_one_use(town, period, client, login, school_children):
+    login(town.teacher)
+    token = _preview_token(client, town, period, school_children)
+    _confirm(client, token)
+    again = _confirm(client, token)
+    assert "同じ確認の二度目の送信です" in again
+    report = db.session.scalar(select(MonthlyReport))
+    assert report.version == 1, "the second send made no new version"
+    assert db.session.scalar(select(func.count(ReportSubmission.id))) == 1
+    refused = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "report.upload_check").order_by(AuditEntry.seq)
+    ).all()
+    assert refused[-1].outcome != "success", "the refused confirmation is audited"
+
+
+def test_an_older_preview_cannot_overwrite_a_newer_submission(town, period, client, login, school_children):
+    login(town.teacher)
+    older = _preview_token(client, town, period, school_children, **{"出席日数": "10"})
+    newer = _preview_token(client, town, period, school_children, **{"出席日数": "18"})
+    _confirm(client, newer)
+    assert "二度目の送信" in _confirm(client, older)
+    report = db.session.scalar(select(MonthlyReport))
+    assert {row.attended_days for row in report.rows} == {18}
