@@ -93,7 +93,8 @@ def find_report(
         MonthlyReport.year == period.year,
         MonthlyReport.month == period.month,
     )
-    return db.session.scalar(query.with_for_update() if lock else query)
+    # Only the report's row is locked: PostgreSQL refuses FOR UPDATE on the outer join of its agency.
+    return db.session.scalar(query.with_for_update(of=MonthlyReport) if lock else query)
 
 
 def stamp(report: MonthlyReport | None) -> list | None:
