@@ -197,29 +197,20 @@ def transfer_view(transfer_id: int):
 @bp.post("/transfers/<id:transfer_id>/<any(handover, accept, send, cancel):step>")
 @login_required
 def transfer_step(transfer_id: int, step: str):
-    """Take one step of a transfer: record the handover, accept, send elsewhere, or cancel."""
+    """Take one step of a transfer: the receiver accepts; the sender records the handover, sends, cancels."""
     user = me()
     transfer, role = _transfer(transfer_id)
+    policy.require(role == ("receiver" if step == "accept" else "sender"))
     try:
-        if step == "accept" and role == "receiver":
+        if step == "accept":
             form = AcceptForm(transfer.to_council, None)
-            form.validate_on_submit() or abort(400)
+            if not form.validate_on_submit():
+                raise Refusal(*[m for ms in form.errors.values() for m in ms])
             new = transfers.accept(user, transfer, form.child_guidance_agency_id.data)
             flash(f"ケースを受け入れました（新しいケース番号 {new.case_number}）。", "info")
             return redirect(url_for(".detail", case_id=new.id))
-        policy.require(role == "sender")
         if step == "handover":
-            form = HandoverForm()
-            if not form.validate_on_submit():
-                raise Refusal(*[m for ms in form.errors.values() for m in ms])
-            transfers.record_handover(
-                user,
-                transfer,
-                method=form.method.data,
-                on=form.on.data,
-                with_whom=form.with_whom.data,
-                note=form.note.data or "",
-            )
+            _record_handover(user, transfer)
             flash("引継ぎを記録しました。", "info")
         elif step == "send":
             transfers.send_elsewhere(user, transfer)
@@ -227,12 +218,24 @@ def transfer_step(transfer_id: int, step: str):
         else:
             transfers.cancel(user, transfer)
             flash("移管を取り消しました。", "info")
+            return redirect(url_for(".moves", case_id=transfer.case_id))
     except Refusal as error:
         _flash_refusal(error)
-    return redirect(
-        url_for(".transfer_view", transfer_id=transfer.id)
-        if step != "cancel"
-        else url_for(".moves", case_id=transfer.case_id)
+    return redirect(url_for(".transfer_view", transfer_id=transfer.id))
+
+
+def _record_handover(user, transfer: CaseTransfer) -> None:
+    """Read the handover form and record it (a Refusal lists what is missing)."""
+    form = HandoverForm()
+    if not form.validate_on_submit():
+        raise Refusal(*[m for ms in form.errors.values() for m in ms])
+    transfers.record_handover(
+        user,
+        transfer,
+        method=form.method.data,
+        on=form.on.data,
+        with_whom=form.with_whom.data,
+        note=form.note.data or "",
     )
 
 

@@ -177,3 +177,67 @@ def test_a_transfer_elsewhere_exports_the_handover_set_and_completes(town, clien
     assert db.session.get(Case, town.case.id).status == Status.CLOSED.value
     assert transfer.status == TransferStatus.SENT.value
     assert not policy.can_receive_transfer(town.other_coordinator, transfer)
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("coordinator", 200),
+        ("facilitator", 200),
+        ("teacher", 403),  # she sees her pupil's case, but moves are the coordinator's
+        ("caseworker", 403),
+        ("other_coordinator", 404),
+        ("admin", 404),
+        ("auditor", 404),
+    ],
+)
+def test_who_opens_a_cases_moves_page(town, browser, who, status):
+    assert browser(getattr(town, who)).get(f"/cases/{town.case.id}/moves").status_code == status
+
+
+@pytest.mark.parametrize(
+    "who, step, status",
+    [
+        ("coordinator", "accept", 403),  # the sender cannot accept its own transfer
+        ("other_coordinator", "cancel", 403),  # the receiver cannot cancel or record the handover
+        ("other_coordinator", "handover", 403),
+        ("teacher", "accept", 404),
+        ("caseworker", "cancel", 404),
+    ],
+)
+def test_each_step_of_a_transfer_belongs_to_one_side(town, browser, who, step, status):
+    transfer = start(town)
+    response = browser(getattr(town, who)).submit(f"/cases/transfers/{transfer.id}/{step}", {})
+    assert response.status_code == status
+    assert db.session.get(type(transfer), transfer.id).status == TransferStatus.PENDING.value
+
+
+# After acceptance: (person, sees the old case, sees the new case).
+@pytest.mark.parametrize(
+    "who, old, new",
+    [
+        ("coordinator", True, False),  # the sender keeps its closed record, not the new one
+        ("other_coordinator", False, True),
+        ("teacher", False, False),  # the old school's grant ended
+        ("caseworker", False, True),  # the carried 児相 (a closed case's statutory sharing has ended)
+        ("admin", False, False),
+    ],
+)
+def test_after_acceptance_each_council_sees_its_own_record(town, who, old, new):
+    transfer = start(town)
+    new_case = transfers.accept(town.other_coordinator, transfer, town.cgc.id)
+    user = getattr(town, who)
+    assert policy.access_for(user, db.session.get(Case, town.case.id)).any is old
+    assert policy.access_for(user, new_case).any is new
+
+
+def test_an_alarm_is_acknowledged_on_the_alert_list_like_any_alert(town, browser):
+    services.mark_missing(town.coordinator, town.case, today_in_japan(), "")
+    alert = db.session.scalar(select(Alert).where(Alert.case_id == town.case.id))
+    coordinator = browser(town.coordinator)
+    assert "所在不明" in text(coordinator.get("/reports/alerts"))
+    response = coordinator.submit(
+        f"/reports/alerts/{alert.id}/ack", {"action": "home_visit", "note": "訪問した"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(Alert, alert.id).acknowledged_at is not None
