@@ -35,6 +35,7 @@ def init_app(app) -> None:
     register_home_panel(plan_views.home_panel)
     app.add_template_global(watch.ledger_watch)
     app.add_template_global(watch.case_marks)
+    app.add_template_global(watch.move_tags)
     app.add_template_global(plan_views.visible_plan_count)
     # A 部会 that open cases use cannot be removed from the council's settings.
     register_section_counter("ケース", open_cases_per_section)

@@ -6,13 +6,16 @@ same marks on a case's own page. Loading either page also raises the alarms of n
 from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import or_, select
 
 from cases import policy, signals
 from cases.intake import safety
 from cases.intake import services as intake
 from cases.models import Case, Part
 from cases.moves import queries, services, transfers
-from cases.moves.models import TransferStatus
+from cases.moves.models import CaseTransfer, MissingPeriod, TransferStatus
+from portal.dates import wareki
+from portal.extensions import db
 from portal.models import User
 
 
@@ -54,3 +57,28 @@ def case_marks(case: Case, access) -> Markup:
         record=intake.intake_of(case) if manage else None,
     )
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template
+
+
+def move_tags(rows) -> dict[int, list[tuple[str, bool]]]:
+    """Return, per listed case, its move marks for the ledger: (text, urgent). Two queries for the page."""
+    ids = [row.case.id for row in rows]
+    if not ids:
+        return {}
+    tags: dict[int, list[tuple[str, bool]]] = {}
+    for period in db.session.scalars(
+        select(MissingPeriod).where(MissingPeriod.case_id.in_(ids), MissingPeriod.found_on.is_(None))
+    ):
+        tags.setdefault(period.case_id, []).append(
+            (f"所在不明（{wareki(period.since_on, weekday=False)}から）", True)
+        )
+    query = select(CaseTransfer).where(
+        or_(CaseTransfer.case_id.in_(ids), CaseTransfer.new_case_id.in_(ids)),
+        CaseTransfer.status != TransferStatus.CANCELLED.value,
+    )
+    for t in db.session.scalars(query):
+        if t.new_case_id in ids:
+            tags.setdefault(t.new_case_id, []).append((f"転入（{t.from_council.municipality}から）", False))
+        if t.case_id in ids:
+            text = "移管手続中" if t.status == TransferStatus.PENDING.value else "転出（移管済）"
+            tags.setdefault(t.case_id, []).append((f"{text}：{t.destination}", False))
+    return tags

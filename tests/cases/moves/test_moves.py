@@ -241,3 +241,13 @@ def test_an_alarm_is_acknowledged_on_the_alert_list_like_any_alert(town, browser
     )
     assert response.status_code == 302
     assert db.session.get(Alert, alert.id).acknowledged_at is not None
+
+
+def test_both_ledgers_show_the_transfer(town, browser):
+    transfer = start(town)
+    sender = browser(town.coordinator)
+    assert "移管手続中：あおば町要保護児童対策地域協議会" in text(sender.get("/cases/"))
+    new = transfers.accept(town.other_coordinator, transfer, None)
+    assert "転出（移管済）" in text(sender.get("/cases/?status=closed"))
+    receiver = text(browser(town.other_coordinator).get("/cases/"))
+    assert "転入（みどり市から）" in receiver and new.case_number in receiver
