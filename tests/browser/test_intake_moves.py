@@ -103,6 +103,7 @@ def test_missing_shows_on_the_ledger_and_a_school_change_shows_in_the_history(li
     school.get_by_label("新しい所属（学校・保育所等）").select_option(label="みどり第二小学校")
     school.get_by_role("button", name="転校・転園を記録").click()
     page.goto(f"/cases/{case_id}/history")
+    expect(page.locator("main")).to_contain_text("所属（転校・転園）")
     expect(page.locator("main")).to_contain_text("みどり第一小学校")
     expect(page.locator("main")).to_contain_text("みどり第二小学校")
 
