@@ -192,6 +192,8 @@ def accept(user: User, transfer: CaseTransfer, child_guidance_agency_id: int | N
     old = transfer.case
     with transaction():
         new = copy_case(old, council)
+        # The risk assessed for the transfer is the one the receiving council starts from.
+        new.risk_level = transfer.risk_level
         record_change(new, user, "transfer", "", f"移管元: {old.council.name} ケース {old.case_number}")
         _end_sender_side(user, old, transfer, f"移管済（{council.name} ケース {new.case_number}）")
         transfer.status = TransferStatus.ACCEPTED.value

@@ -159,7 +159,8 @@ def test_a_high_risk_transfer_needs_a_face_to_face_or_phone_handover(town):
     transfers.record_handover(
         town.coordinator, transfer, method="phone", on=today_in_japan(), with_whom="山田", note=""
     )
-    assert transfers.accept(town.other_coordinator, transfer, None).council_id == town.other_council.id
+    new = transfers.accept(town.other_coordinator, transfer, None)
+    assert new.council_id == town.other_council.id and new.risk_level == 3
 
 
 def test_a_transfer_elsewhere_exports_the_handover_set_and_completes(town, client, login):
