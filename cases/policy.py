@@ -237,6 +237,15 @@ def can_emergency_share(user: User, case: Case) -> bool:
     return user.has_role(Role.COORDINATOR) and case.council_id in coordinated_council_ids(user)
 
 
+def can_receive_transfer(user: User, transfer) -> bool:
+    """Tell whether this person sees (and may accept) a transfer notice: a coordinator of the destination.
+
+    Until acceptance the notice holds only its handover set; the case itself stays the sender's.
+    """
+    pending = transfer.status == "pending" and transfer.to_council_id is not None
+    return pending and transfer.to_council_id in coordinated_council_ids(user)
+
+
 def can_add_note(user: User, case: Case, child_id: int | None, access: CaseAccess | None = None) -> bool:
     """Tell whether this person may write a case note (about a child, or the household)."""
     access = access or access_for(user, case)

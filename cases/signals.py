@@ -90,3 +90,46 @@ def recent_alerts(viewer: User, case_ids: list[int]) -> dict[int, list[AlertLine
         for case_id, alerts in source.recent_alerts(viewer, case_ids).items():
             found.setdefault(case_id, []).extend(alerts)
     return found
+
+
+@dataclass(frozen=True)
+class CaseAlarm:
+    """Something about a case the coordinator (and, when `to_child_guidance`, the 児相) must see at once.
+
+    reason: "safety_overdue" (the 48-hour sighting is late) or "missing" (所在不明).
+    """
+
+    case: Case
+    child_id: int
+    reason: str
+    summary: str
+    to_child_guidance: bool
+
+
+@dataclass(frozen=True)
+class AlarmSink:
+    """What the alerting feature does with an alarm: raise it (in the caller's transaction) and announce it.
+
+    raise_alarm(user or None, alarm) returns a handle; announce(handles) sends them live after the commit.
+    """
+
+    raise_alarm: Callable[[User | None, CaseAlarm], object]
+    announce: Callable[[list], int]
+
+
+_alarm_sinks: list[AlarmSink] = []
+
+
+def register_alarms(sink: AlarmSink) -> None:
+    """Add the alerting feature's alarm handler (once; a new app replaces the old one)."""
+    _alarm_sinks[:] = [sink]
+
+
+def raise_alarm(user: User | None, alarm: CaseAlarm) -> list:
+    """Raise an alarm through the registered handler; return the handles to announce after the commit."""
+    return [sink.raise_alarm(user, alarm) for sink in _alarm_sinks]
+
+
+def announce_alarms(handles: list) -> int:
+    """Send raised alarms live to the people they concern; return how many pages got one."""
+    return sum(sink.announce(handles) for sink in _alarm_sinks) if handles else 0

@@ -1,7 +1,7 @@
 """The fictional town of みどり市 (SCENARIOS.md) as demo data; it composes the features, like wsgi.py.
 
 `flask seed-demo` runs the steps in order: the town's councils, agencies and people, then its
-cases, support plans, reports and meetings, each made through the features' own services.
+cases, support plans, reports, meetings, and intake and moves, each made through the features' own services.
 """
 
 import click
@@ -13,7 +13,7 @@ from portal.extensions import db
 
 def seed_demo_town() -> None:
     """Load the whole demo town, step by step."""
-    from demo import cases, identity, meetings, plans, reports
+    from demo import cases, identity, meetings, moves, plans, reports
 
     for step in (
         identity.seed_identity,
@@ -21,6 +21,7 @@ def seed_demo_town() -> None:
         plans.seed_plans,
         reports.seed_reports,
         meetings.seed_meetings,
+        moves.seed_moves,
     ):
         step()
 

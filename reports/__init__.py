@@ -24,6 +24,7 @@ def init_app(app) -> None:
     from portal.audit import register_action_labels
     from portal.home import NavItem, register_home_panel, register_nav_item
     from reports import access, panels, signals
+    from reports.alerts import case_alarms
     from reports.alerts import views as alert_views  # noqa: F401
     from reports.assessments import views as assessment_views
     from reports.blueprint import bp
@@ -34,9 +35,11 @@ def init_app(app) -> None:
     assessment_views.register()
     app.register_blueprint(bp)
     signals.register()
+    case_alarms.register()
     register_action_labels(REPORT_ACTION_LABELS)
     register_nav_item(NavItem("定期報告", "reports.monthly", access.may_report, order=20))
     register_nav_item(NavItem("アラート", "reports.alerts", access.may_oversee, order=21))
     register_nav_item(NavItem("提出状況", "reports.board", access.may_oversee, order=22))
     register_home_panel(panels.coordinator_panel)
     register_home_panel(panels.reporter_panel)
+    register_home_panel(case_alarms.notices_panel)

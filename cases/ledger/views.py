@@ -27,6 +27,15 @@ EXPORT_TYPES = {
 }
 # History lines that are not ledger fields.
 HISTORY_FIELDS = {**services.LEDGER_FIELDS, "status": "状況", "closure_reason": "終結理由"}
+# History lines written by intake and moves (cases/intake, cases/moves).
+HISTORY_FIELDS.update(
+    {
+        "safety_check": "安全確認",
+        "enrolled_agency": "所属（転校・転園）",
+        "missing": "所在不明",
+        "transfer": "ケース移管",
+    }
+)
 
 
 def _filters(tell: bool = True) -> tuple[LedgerFilterForm, ledger.LedgerFilters]:

@@ -21,6 +21,9 @@ class ImmediateReason(enum.StrEnum):
     OTHER = "other"
     # Raised by a monthly row rather than chosen by the reporter.
     URGENT_CONCERN = "urgent_concern"
+    # Raised by the case's own watch (cases.signals alarms), not by a reporting agency.
+    SAFETY_OVERDUE = "safety_overdue"
+    MISSING = "missing"
 
     @property
     def label(self) -> str:
@@ -34,6 +37,8 @@ REASON_LABELS = {
     ImmediateReason.INJURY: "不自然なけが",
     ImmediateReason.OTHER: "その他の心配",
     ImmediateReason.URGENT_CONCERN: "定期報告で「至急」",
+    ImmediateReason.SAFETY_OVERDUE: "48時間以内の安全確認が未了",
+    ImmediateReason.MISSING: "所在不明",
 }
 
 
