@@ -41,11 +41,12 @@ redis:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
-## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000
+## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000, with gunicorn
+## as production serves it (deploy/gunicorn.conf.py: one worker, many threads).
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(PY) wsgi.py
+	PORTAL_BIND=127.0.0.1:5000 $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 ## Set everything up and run the whole suite: lint, then every test.
 test: $(STAMP) browser office redis lint pytest

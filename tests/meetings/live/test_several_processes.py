@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -231,7 +232,9 @@ def portals(app, redis_url, tmp_path) -> Iterator[Portals]:
             port, log = _free_port(), tmp_path / f"portal-{name}.log"
             with open(log, "w") as out:
                 command = [sys.executable, "-m", "tests.portal_server", database_url, str(port)]
-                process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+                process = subprocess.Popen(  # noqa: S603
+                    command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                )
             started.append((process, port, log))
         for process, port, log in started:
             _wait_listening(process, port, log)
@@ -241,9 +244,8 @@ def portals(app, redis_url, tmp_path) -> Iterator[Portals]:
     finally:
         for process, _, _ in started:
             _stop(process)
-        # Closed after the servers: served by werkzeug, the portal does not answer a websocket's
-        # closing handshake (werkzeug reads the close frame as a new request), so a client closing
-        # first waits out its 3 s timeout; with the server gone it closes at once.
+        # Closed after the servers: a client closing first would wait for each server's closing
+        # handshake; with the server gone it closes at once.
         for page in portals.pages if portals else ():
             page.close()
 
@@ -316,7 +318,8 @@ def test_people_served_by_a_stopped_process_leave_the_room_within_the_ttl(town, 
     time.sleep(PRESENCE_TTL + 1)
     assert present(facilitator.rejoin(meeting)) == {"鈴木", "高橋"}
     # Process B dies without running a disconnect handler; its connection's row is left behind.
-    portals.processes[1].kill()
+    # (gunicorn's master and its worker both: the instance's process group, as a dying machine.)
+    os.killpg(portals.processes[1].pid, signal.SIGKILL)
     portals.processes[1].wait(timeout=10)
     time.sleep(PRESENCE_TTL + 1)
     assert present(facilitator.rejoin(meeting)) == {"鈴木"}
