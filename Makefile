@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 FLASK   := FLASK_APP=wsgi.py $(VENV)/bin/flask
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test lint pytest setup browser office redis db-check clean
+.PHONY: run test lint pytest setup browser office redis nginx postgres db-check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -41,6 +41,24 @@ redis:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
+# The deployment tests (tests/deploy/) put Debian's nginx with deploy/nginx/portal.conf in front of two
+# gunicorn instances on 127.0.0.1; install nginx when missing (without starting Debian's own site).
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian's nginx for the deployment tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null; \
+	  $$SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; \
+	fi
+
+# The deployment tests start a PostgreSQL server of their own; install Debian's when missing.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's PostgreSQL for the deployment tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 ## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000, with gunicorn
 ## as production serves it (deploy/gunicorn.conf.py: one worker, many threads).
 run: $(STAMP)
@@ -49,7 +67,7 @@ run: $(STAMP)
 	PORTAL_BIND=127.0.0.1:5000 $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 ## Set everything up and run the whole suite: lint, then every test.
-test: $(STAMP) browser office redis lint pytest
+test: $(STAMP) browser office redis nginx postgres lint pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,157 @@
+"""People using the portal through nginx: a browser's cookies and pages as python-socketio clients.
+
+A Person keeps the cookies nginx and the portal set (the route cookie pins them to an instance).
+A LivePage behaves as the live-room page does: polling first then the WebSocket upgrade, and after
+a reconnect it joins again with its last change number, so it receives only what it missed.
+"""
+
+import http.cookiejar
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import socketio
+
+from tests.factories import DEFAULT_PASSWORD
+
+NAMESPACE = "/meetings"
+WITHIN = 5.0
+
+
+class Person:
+    """One person's browser through nginx."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.upstream = ""
+
+    def get(self, path: str) -> tuple[int, str]:
+        """Open a page; return its status and text, noting which instance served it."""
+        try:
+            with self.opener.open(f"{self.base}{path}", timeout=10) as response:
+                self.upstream = response.headers.get("X-Portal-Upstream", "")
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            self.upstream = error.headers.get("X-Portal-Upstream", "")
+            body = error.read().decode()
+            error.close()
+            return error.code, body
+
+    def post(self, path: str, fields: dict) -> int:
+        """Submit a form with the CSRF token of the login page; return the final status."""
+        _, page = self.get("/login")
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**fields, "csrf_token": token}, doseq=True).encode()
+        try:
+            with self.opener.open(f"{self.base}{path}", data=body, timeout=10) as response:
+                self.upstream = response.headers.get("X-Portal-Upstream", "")
+                return response.status
+        except urllib.error.HTTPError as error:
+            error.close()
+            return error.code
+
+    def log_in(self, user) -> "Person":
+        """Log in through the login form."""
+        assert self.post("/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD}) == 200
+        assert "portal_session" in self.cookie
+        return self
+
+    @property
+    def cookie(self) -> str:
+        """Return every cookie as a Cookie header."""
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def pinned(base: str, upstream: str) -> Person:
+    """Return a new browser that nginx pins to the instance at the upstream address."""
+    for _ in range(200):
+        person = Person(base)
+        person.get("/login")
+        if person.upstream == upstream:
+            return person
+    raise AssertionError(f"no route cookie led to {upstream}")
+
+
+class LivePage:
+    """An open page: the default namespace (notices) and the live room, reconnecting as the page does."""
+
+    def __init__(self, person: Person, meeting_id: int | None = None, namespaces=("/", NAMESPACE)):
+        self.person = person
+        self.meeting_id = meeting_id
+        self.number = None  # the last change number the page has
+        self.items: dict[int, dict] = {}
+        self.received: list[tuple[str, str, object]] = []
+        self.connects = 0
+        self.arrived = threading.Condition()
+        self.client = socketio.Client(
+            reconnection=True, reconnection_delay=0.1, reconnection_delay_max=0.5, randomization_factor=0
+        )
+        for namespace in namespaces:
+            self.client.on("*", self._recorder(namespace), namespace=namespace)
+        self.client.on("connect", self._connected, namespace=NAMESPACE)
+        self.client.on("disconnect", lambda *_: self._record(NAMESPACE, "closed", None), namespace=NAMESPACE)
+        self.client.connect(
+            person.base, headers={"Cookie": person.cookie}, namespaces=list(namespaces), wait_timeout=10
+        )
+
+    def _recorder(self, namespace: str):
+        return lambda event, *args: self._record(namespace, event, args[0] if args else None)
+
+    def _record(self, namespace: str, event: str, payload) -> None:
+        with self.arrived:
+            if namespace == NAMESPACE and event in {"state", "change"}:
+                if event == "state":
+                    self.items = {}
+                self.items.update({i["id"]: i for i in payload.get("items", ())})
+                self.number = payload.get("number", payload.get("meeting", {}).get("change_number"))
+            self.received.append((namespace, event, payload))
+            self.arrived.notify_all()
+
+    def _connected(self) -> None:
+        """On every (re)connection, join the meeting again with the last number the page has."""
+        self.connects += 1
+        if self.meeting_id is not None and self.connects > 1:
+            threading.Thread(target=self.join, daemon=True).start()
+
+    def join(self) -> dict:
+        """Join the meeting (again), asking for what came after the page's last number."""
+        data = {"meeting_id": self.meeting_id}
+        if self.number is not None:
+            data["last_number"] = self.number
+        return self.call("join", data)
+
+    def call(self, event: str, data: dict, timeout: float = 5) -> dict:
+        """Send a live-room event and return its acknowledgement."""
+        return self.client.call(
+            event, {"meeting_id": self.meeting_id, **data}, namespace=NAMESPACE, timeout=timeout
+        )
+
+    def wait(self, event: str, matches=lambda p: True, namespace: str = NAMESPACE, within: float = WITHIN):
+        """Return the first payload of the event that matches, waiting for it."""
+
+        def found():
+            return [p for n, e, p in self.received if (n, e) == (namespace, event) and matches(p)]
+
+        with self.arrived:
+            if not self.arrived.wait_for(found, timeout=within):
+                raise AssertionError(
+                    f"no matching {namespace} {event} within {within} s: {self.received[-5:]}"
+                )
+            return found()[0]
+
+    def wait_for(self, condition, within: float = WITHIN) -> float:
+        """Wait until the condition of the page holds; return how long it took."""
+        start = time.monotonic()
+        with self.arrived:
+            if not self.arrived.wait_for(condition, timeout=within):
+                raise AssertionError(f"the page did not get there within {within} s: {self.received[-5:]}")
+        return time.monotonic() - start
+
+    def close(self) -> None:
+        """Close the page."""
+        self.client.disconnect()
