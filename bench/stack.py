@@ -24,12 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_SITE = ROOT / "deploy" / "nginx" / "portal.conf"
+TEMP_KINDS = ("proxy", "fastcgi", "uwsgi", "scgi")
 SECRET_KEY = "stack-on-127.0.0.1-" + "0" * 40  # throwaway data only
 
 
@@ -256,7 +257,5 @@ def wait_listening(server: Server, timeout: float = 30) -> None:
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
     """Send a signal to the process group the process leads, if it is still there."""
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
