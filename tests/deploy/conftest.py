@@ -13,6 +13,7 @@ from bench.stack import Stack, missing_binaries
 from portal.extensions import db, limiter, socketio
 from tests import factories
 from tests.conftest import _PostgresDatabase, _use_database
+from tests.deploy.people import LivePage
 
 NEEDED = ("postgres", "redis-server", "nginx")
 
@@ -55,3 +56,12 @@ def app(shared_app, stack):
 def town_file():
     """No prebuilt SQLite town here: the town is built in the stack's PostgreSQL for each test."""
     return None
+
+
+@pytest.fixture
+def pages(stack) -> list[LivePage]:
+    """The pages a test opens, closed at its end."""
+    opened: list[LivePage] = []
+    yield opened
+    for page in opened:
+        page.close()

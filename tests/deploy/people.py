@@ -6,6 +6,7 @@ a reconnect it joins again with its last change number, so it receives only what
 """
 
 import http.cookiejar
+import os
 import re
 import threading
 import time
@@ -87,16 +88,30 @@ class LivePage:
         self.items: dict[int, dict] = {}
         self.received: list[tuple[str, str, object]] = []
         self.connects = 0
+        self.rejoined: list[float] = []  # when each rejoin after a reconnect was acknowledged
+        self.lost: list[float] = []  # when the live-room connection dropped
+        self.errors: list[str] = []
         self.arrived = threading.Condition()
         self.client = socketio.Client(
-            reconnection=True, reconnection_delay=0.1, reconnection_delay_max=0.5, randomization_factor=0
+            reconnection=True,
+            reconnection_delay=0.1,
+            reconnection_delay_max=0.5,
+            randomization_factor=0,
+            logger=bool(os.environ.get("DEBUG_SIO")),
+            engineio_logger=bool(os.environ.get("DEBUG_SIO")),
         )
         for namespace in namespaces:
             self.client.on("*", self._recorder(namespace), namespace=namespace)
         self.client.on("connect", self._connected, namespace=NAMESPACE)
-        self.client.on("disconnect", lambda *_: self._record(NAMESPACE, "closed", None), namespace=NAMESPACE)
+        self.client.on("disconnect", self._disconnected, namespace=NAMESPACE)
+        # Headers as a function: each (re)connection sends the browser's cookies of that moment, and
+        # python-engineio (4.15.1) deletes the Cookie entry of a headers dict on the WebSocket upgrade,
+        # so a dict would reconnect without a login.
         self.client.connect(
-            person.base, headers={"Cookie": person.cookie}, namespaces=list(namespaces), wait_timeout=10
+            person.base,
+            headers=lambda: {"Cookie": person.cookie},
+            namespaces=list(namespaces),
+            wait_timeout=10,
         )
 
     def _recorder(self, namespace: str):
@@ -112,11 +127,27 @@ class LivePage:
             self.received.append((namespace, event, payload))
             self.arrived.notify_all()
 
+    def _disconnected(self, *_reason) -> None:
+        self.lost.append(time.monotonic())
+        self._record(NAMESPACE, "closed", None)
+
     def _connected(self) -> None:
         """On every (re)connection, join the meeting again with the last number the page has."""
         self.connects += 1
         if self.meeting_id is not None and self.connects > 1:
-            threading.Thread(target=self.join, daemon=True).start()
+            threading.Thread(target=self._rejoin, daemon=True).start()
+
+    def _rejoin(self) -> None:
+        try:
+            ack = self.join()
+        except Exception as error:  # the connection dropped again: the next connect rejoins
+            self.errors.append(repr(error))
+            return
+        self.errors.append(repr(ack))
+        if ack.get("ok"):
+            with self.arrived:
+                self.rejoined.append(time.monotonic())
+                self.arrived.notify_all()
 
     def join(self) -> dict:
         """Join the meeting (again), asking for what came after the page's last number."""
@@ -149,7 +180,8 @@ class LivePage:
         start = time.monotonic()
         with self.arrived:
             if not self.arrived.wait_for(condition, timeout=within):
-                raise AssertionError(f"the page did not get there within {within} s: {self.received[-5:]}")
+                seen = [(n, e) for n, e, _ in self.received[-8:]]
+                raise AssertionError(f"not there within {within} s: {seen} {self.connects} {self.errors}")
         return time.monotonic() - start
 
     def close(self) -> None:

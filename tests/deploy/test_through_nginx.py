@@ -38,15 +38,6 @@ def instances(stack) -> list[str]:
     return [f"127.0.0.1:{p.port}" for p in stack.portals]
 
 
-@pytest.fixture
-def pages(stack) -> list[LivePage]:
-    """The pages a test opens, closed at its end."""
-    opened: list[LivePage] = []
-    yield opened
-    for page in opened:
-        page.close()
-
-
 def test_the_deployed_stack_answers_health_through_nginx(stack):
     person = Person(stack.nginx.url)
     status, body = person.get("/healthz")
