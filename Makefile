@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 FLASK   := FLASK_APP=wsgi.py $(VENV)/bin/flask
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test lint pytest setup browser office redis db-check clean demo-code lock
+.PHONY: run test lint pytest setup browser office redis nginx postgres db-check clean demo-code lock
 
 # Every package, direct and transitive, is installed from requirements.lock with its hashes checked:
 # a package changed on the index after it was locked is refused. `make lock` refreshes the lock file
@@ -48,18 +48,37 @@ redis:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
-## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000
+# The deployment tests (tests/deploy/) put Debian's nginx with deploy/nginx/portal.conf in front of two
+# gunicorn instances on 127.0.0.1; install nginx when missing (without starting Debian's own site).
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian's nginx for the deployment tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null; \
+	  $$SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; \
+	fi
+
+# The deployment tests start a PostgreSQL server of their own; install Debian's when missing.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's PostgreSQL for the deployment tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+## Set everything up and serve the portal on SQLite with demo data at http://127.0.0.1:5000, with gunicorn
+## as production serves it (deploy/gunicorn.conf.py: one worker, many threads).
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(PY) wsgi.py
+	PORTAL_BIND=127.0.0.1:5000 $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 ## The demo accounts' current second-factor code (the demo's published key; README)
 demo-code: $(STAMP)
 	@$(FLASK) demo-code
 
 ## Set everything up and run the whole suite: lint, then every test.
-test: $(STAMP) browser office redis lint pytest
+test: $(STAMP) browser office redis nginx postgres lint pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/live.py [--participants 100] [--moves 30] [--warmup 3]
 
-The portal is served as it runs (create_app + socketio.run, threading mode, in its own process) on
+The portal is served as it runs (create_app under gunicorn, threading mode, in its own process) on
 a fresh migrated SQLite file in a temp folder, seeded with a live practitioner meeting of 30 cases
 and `--participants` people of 18 agencies (the facilitator among them; schools and nurseries see
 only their own pupils' cases, the police and the health centre none), so each move is built
@@ -10,7 +10,7 @@ through the access policy for every view. Each person logs in over HTTP and open
 python-socketio client in this process, which joins the meeting as the live page does. The
 facilitator then moves to the next item `--moves` times; for each move we take the time from the
 emit until the last participant received its `change`. Then the same with a bare python-socketio
-server (no app, no database, same werkzeug server) that broadcasts a payload of the same size
+server (no app, no database, same gunicorn server) that broadcasts a payload of the same size
 to a room of as many clients. Needs websocket-client (`pip install websocket-client`).
 """
 

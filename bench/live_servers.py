@@ -15,22 +15,24 @@ from pathlib import Path
 import socketio
 
 from bench.live_world import NAMESPACE, PASSWORD, config
+from bench.serving import serve
 from portal import create_app
-from portal.extensions import socketio as portal_socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def serve_portal(url: str, port: int) -> None:
-    """Serve the portal as wsgi.py does (Flask-SocketIO on werkzeug, threading mode)."""
-    app = create_app(config(url))
-    portal_socketio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True)
+    """Serve the portal as production does (gunicorn, one gthread worker, threading mode)."""
+    serve(lambda: create_app(config(url)), port)
 
 
 def serve_bare(port: int) -> None:
     """Serve a bare python-socketio server that broadcasts a payload of the asked size to one room."""
-    from werkzeug.serving import run_simple
+    serve(_bare_app, port)
 
+
+def _bare_app():
+    """Return the bare python-socketio WSGI app (built in the gunicorn worker)."""
     sio = socketio.Server(async_mode="threading")
 
     @sio.on("join", namespace=NAMESPACE)
@@ -45,7 +47,7 @@ def serve_bare(port: int) -> None:
         sio.emit("change", body, to="room", namespace=NAMESPACE)
         return {"ok": True, "number": data["number"]}
 
-    run_simple("127.0.0.1", port, socketio.WSGIApp(sio), threaded=True)
+    return socketio.WSGIApp(sio)
 
 
 def free_port() -> int:

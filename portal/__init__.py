@@ -5,6 +5,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import startup
 from portal.config import ROOT, build_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from portal.ids import IdConverter
@@ -19,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(build_config(app.instance_path, overrides))
+    startup.check(app)
     app.url_map.converters["id"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
@@ -69,7 +71,7 @@ def register_blueprints(app: Flask) -> None:
     import cases
     import meetings
     import reports
-    from portal import home
+    from portal import health, home
     from portal.auditlog import views as auditlog
     from portal.auth import two_factor_views
     from portal.auth import views as auth_views
@@ -77,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(two_factor_views.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(auditlog.bp)
     agencies.init_app(app)
     cases.init_app(app)

@@ -1,10 +1,13 @@
-"""Flask commands of the shell: audit verification and the first administrator."""
+"""Flask commands of the shell: audit verification, the first administrator, backup and restore."""
+
+from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask
 from sqlalchemy import select
 
-from portal import audit
+from portal import audit, backup
 from portal.extensions import db
 from portal.models import Agency, AgencyKind, Role, User, UserRole
 from portal.passwords import hash_password, password_problems
@@ -15,6 +18,8 @@ def register(app: Flask) -> None:
     """Attach the commands to the app."""
     app.cli.add_command(audit_group)
     app.cli.add_command(create_admin)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("audit")
@@ -69,3 +74,33 @@ def create_admin_account(login_id: str, name: str, agency_name: str, password: s
         db.session.flush()
         audit.record("admin.user_create", target=user, detail={"roles": [Role.ADMIN.value], "via": "cli"})
     return []
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def backup_command(path: Path | None):
+    """Write a consistent copy of the database (default: instance/backups/portal-DATE.db or .dump)."""
+    from flask import current_app
+
+    if path is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        suffix = "db" if db.engine.url.get_backend_name() == "sqlite" else "dump"
+        path = Path(current_app.instance_path) / "backups" / f"portal-{stamp}.{suffix}"
+    try:
+        written = backup.backup(path)
+    except backup.BackupError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"バックアップを書き出しました: {written}（{written.stat().st_size:,} バイト）")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+def restore_command(path: Path):
+    """Bring a backup back into the configured database, which must be empty."""
+    try:
+        backup.restore(path)
+    except backup.BackupError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"{path} を復元しました。`flask audit verify` で監査ログを確かめてください。")

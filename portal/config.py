@@ -46,7 +46,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     config = {
         "SECRET_KEY": _secret_key(path),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error in the error log shows the SQL, never the values (which
+        # may be a child's name or a case's text).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Sessions: HttpOnly, SameSite=Lax; Secure is forced when PORTAL_HTTPS=1 and is
         # also set per request when the request itself came over https (see sessions.py).
         "SESSION_COOKIE_HTTPONLY": True,

@@ -63,8 +63,8 @@ def _pg_url(worker: str) -> str:
 class _PostgresDatabase:
     """One migrated PostgreSQL database, emptied back to its migrated state after each test."""
 
-    def __init__(self, worker: str):
-        self.url = _pg_url(worker)
+    def __init__(self, worker: str, url: str | None = None):
+        self.url = url or _pg_url(worker)
         engine = sa.create_engine(self.url)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))

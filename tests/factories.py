@@ -92,3 +92,16 @@ def second_factor_code(secret: str, last_step: int | None = None) -> str:
     if last_step is not None and last_step >= step:
         step = last_step + 1  # still accepted: one step of clock drift is allowed
     return totp.at(step * totp.interval)
+
+
+def code_for_login(user) -> str:
+    """Return the code a person's app shows for their next login through a real server.
+
+    The person is enrolled first if they are not (a server in production mode asks them); the last
+    step the servers used is read afresh, so a second login within 30 s gets the next code.
+    """
+    db.session.commit()  # end the test's read: the servers wrote the last step used
+    db.session.refresh(user)
+    if user.totp_confirmed_at is None:
+        enrol_second_factor(user)
+    return second_factor_code(user.totp_secret, user.totp_last_step)

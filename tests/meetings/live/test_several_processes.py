@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -34,7 +35,7 @@ from portal.config import ROOT
 from portal.dates import today_in_japan
 from portal.extensions import db
 from reports.monthly.periods import current_period
-from tests.factories import DEFAULT_PASSWORD, enrol_second_factor, second_factor_code
+from tests.factories import DEFAULT_PASSWORD, code_for_login
 from tests.meetings.conftest import SECRET_CHILD, schedule
 
 NAMESPACE = "/meetings"
@@ -137,14 +138,12 @@ def log_in(base: str, user) -> Browser:
     browser = Browser()
     status = browser.post(f"{base}/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD})
     if browser.url.endswith("/login/enrol"):
-        # Production asks coordinators and caseworkers for a second factor: enrol an app, and type its code.
-        enrol_second_factor(user)
-        status = browser.post(f"{base}/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD})
-    if browser.url.endswith("/login/code"):
-        db.session.commit()  # end the test's read: the servers wrote the last step used
-        db.session.refresh(user)
-        code = second_factor_code(user.totp_secret, user.totp_last_step)
+        # Production asks coordinators and caseworkers for a second factor: enrol an app, type its code.
+        code = code_for_login(user)
+        browser.post(f"{base}/login", {"login_id": user.login_id, "password": DEFAULT_PASSWORD})
         status = browser.post(f"{base}/login/code", {"code": code})
+    elif browser.url.endswith("/login/code"):
+        status = browser.post(f"{base}/login/code", {"code": code_for_login(user)})
     assert status == 200 and browser.cookie and not browser.url.endswith(("/login/code", "/login"))
     return browser
 
@@ -241,7 +240,9 @@ def portals(app, redis_url, tmp_path) -> Iterator[Portals]:
             port, log = _free_port(), tmp_path / f"portal-{name}.log"
             with open(log, "w") as out:
                 command = [sys.executable, "-m", "tests.portal_server", database_url, str(port)]
-                process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+                process = subprocess.Popen(  # noqa: S603
+                    command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                )
             started.append((process, port, log))
         for process, port, log in started:
             _wait_listening(process, port, log)
@@ -251,9 +252,8 @@ def portals(app, redis_url, tmp_path) -> Iterator[Portals]:
     finally:
         for process, _, _ in started:
             _stop(process)
-        # Closed after the servers: served by werkzeug, the portal does not answer a websocket's
-        # closing handshake (werkzeug reads the close frame as a new request), so a client closing
-        # first waits out its 3 s timeout; with the server gone it closes at once.
+        # Closed after the servers: a client closing first would wait for each server's closing
+        # handshake; with the server gone it closes at once.
         for page in portals.pages if portals else ():
             page.close()
 
@@ -326,7 +326,8 @@ def test_people_served_by_a_stopped_process_leave_the_room_within_the_ttl(town, 
     time.sleep(PRESENCE_TTL + 1)
     assert present(facilitator.rejoin(meeting)) == {"鈴木", "高橋"}
     # Process B dies without running a disconnect handler; its connection's row is left behind.
-    portals.processes[1].kill()
+    # (gunicorn's master and its worker both: the instance's process group, as a dying machine.)
+    os.killpg(portals.processes[1].pid, signal.SIGKILL)
     portals.processes[1].wait(timeout=10)
     time.sleep(PRESENCE_TTL + 1)
     assert present(facilitator.rejoin(meeting)) == {"鈴木"}
