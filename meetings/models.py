@@ -167,6 +167,10 @@ class Invitee(db.Model):
     response: Mapped[str] = mapped_column(String(10), default=Response.PENDING.value)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Whether the coordinator shared the whole household (other children, guardians) with the agency
+    # for the case meeting, and why; without it the invitation shares only what the meeting needs.
+    shares_household: Mapped[bool] = mapped_column(Boolean, default=False)
+    household_reason: Mapped[str] = mapped_column(String(200), default="")
     # The meeting involvement an individual case meeting gave the agency.
     involvement_id: Mapped[int | None] = mapped_column(ForeignKey("involvements.id", ondelete="SET NULL"))
 

@@ -14,7 +14,6 @@ from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, Recorder
 from meetings.live import changes, events, payloads, presence
 from meetings.models import LEDGER_TIERS, Meeting, MeetingStatus, Tier
 from portal.extensions import db
-from portal.forms import choices
 from portal.gates import me
 from portal.ids import parse_int
 from portal.models import Council, User
@@ -79,7 +78,7 @@ def detail(meeting_id: int):
     item_form = ItemForm()
     item_form.fill_cases(services.active_cases(meeting))
     invite_form = InviteForm()
-    invite_form.agency_ids.choices = choices(*((a.id, a.name) for a in meeting.council.members))
+    invite_form.fill(meeting.council.members)
     recorder_form = None
     if reader.can_run and meeting.status != MeetingStatus.ENDED:
         recorder_form = RecorderForm(recorder_id=meeting.recorder_id)
@@ -148,10 +147,13 @@ def invite(meeting_id: int):
     user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = InviteForm()
-    form.agency_ids.choices = choices(*((a.id, a.name) for a in meeting.council.members))
+    form.fill(meeting.council.members)
     form.validate_on_submit()
+    agency_ids = form.agency_ids.data or []
     return _attempt(
-        meeting_id, lambda: services.invite(user, meeting, form.agency_ids.data or []), "招待しました。"
+        meeting_id,
+        lambda: services.invite(user, meeting, agency_ids, household=form.household()),
+        "招待しました。",
     )
 
 

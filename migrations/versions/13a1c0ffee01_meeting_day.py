@@ -1,0 +1,40 @@
+"""A meeting day (issue 13): invitations share only what the meeting needs.
+
+meeting_invitees.shares_household / household_reason: whether the coordinator shared the whole
+household (other children, guardians, household note) with an invited agency, and why. Existing
+invitations get "not shared". Existing meeting grants for the whole case lose 基本情報 (bit 1): an
+invitation shares the case's ledger and the meeting's record, and the agency's own children come
+from its statutory grants, so no agency keeps a household it was never meant to see.
+
+Revision ID: 13a1c0ffee01
+Revises: d3e9a4b7c2f1
+Create Date: 2026-12-02 16:40:00.000000
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "13a1c0ffee01"
+down_revision = "d3e9a4b7c2f1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("meeting_invitees") as batch:
+        batch.add_column(sa.Column("shares_household", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("household_reason", sa.String(200), nullable=False, server_default=""))
+    op.execute(
+        "UPDATE access_grants SET parts = parts - 1"
+        " WHERE cause = 'meeting' AND child_id IS NULL AND parts % 2 = 1"
+    )
+
+
+def downgrade():
+    # The narrowed grants stay narrowed: widening them again would re-open households.
+    with op.batch_alter_table("meeting_invitees") as batch:
+        batch.drop_column("household_reason")
+        batch.drop_column("shares_household")
