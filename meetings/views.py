@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from cases import policy
 from cases.models import Case, Status
-from meetings import access, services, tasks
+from meetings import access, hub, services, tasks
 from meetings.agenda import services as agenda
 from meetings.agenda import triage
 from meetings.blueprint import bp
@@ -95,6 +95,8 @@ def detail(meeting_id: int):
         mark_form=MarkForm(),
         ledger_tier=Tier(meeting.tier) in LEDGER_TIERS,
         attendance=presence.attendance_of(meeting),
+        steps=hub.steps_for(user, meeting),
+        documents=hub.documents(meeting) if reader.can_run else [],
     )
 
 

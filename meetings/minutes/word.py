@@ -16,7 +16,7 @@ from cases.models import Case, Part
 from meetings import access
 from meetings.minutes.models import Minutes, MinutesSection, MinutesVersion
 from meetings.minutes.services import attendees_of
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingStatus
 from portal import audit, wordfile
 from portal.extensions import db
 from portal.models import Agency, User
@@ -64,17 +64,27 @@ class Copy:
         return f"配付番号 {self.number}　{name}" if self.number else name
 
 
-def recipients(meeting: Meeting, attending: bool) -> list[Agency]:
-    """Return the agencies given numbered copies: those attending, else those invited and not declining."""
+def recipients(meeting: Meeting, attending: bool | None = None) -> list[Agency]:
+    """Return the agencies given numbered copies, in 配付番号 order.
+
+    After the meeting (or with `attending`): the agencies that attended and every agency given a task;
+    before it, those invited and not declining. The minutes and the 会議資料 number from the same
+    list, so every 配付番号 on the page opens both documents.
+    """
+    if attending is None:
+        attending = meeting.status == MeetingStatus.ENDED
     if attending:
         ids = {row["agency_id"] for row in attendees_of(meeting)}
+        ids |= {a.agency_id for item in meeting.items for a in item.assignments}
     else:
         ids = {i.agency_id for i in meeting.invitees if i.response != "declined"}
     agencies = [db.session.get(Agency, i) for i in ids]
-    return sorted((a for a in agencies if a is not None), key=lambda a: a.name)
+    return sorted((a for a in agencies if a is not None), key=lambda a: (a.name, a.id))
 
 
-def copy_for(user: User, meeting: Meeting, agency_id: int | None, attending: bool) -> Copy | None:
+def copy_for(
+    user: User, meeting: Meeting, agency_id: int | None, attending: bool | None = None
+) -> Copy | None:
     """Return the copy this person may take: their own, or (running the meeting) an agency's numbered one."""
     numbered = recipients(meeting, attending)
     number_of = {a.id: n for n, a in enumerate(numbered, start=1)}
