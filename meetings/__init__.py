@@ -10,6 +10,8 @@ MEETING_ACTION_LABELS = {
     "meeting.mark": "議題の区分・方針案の変更",
     "meeting.build_agenda": "台帳からの議題作成",
     "meeting.start": "会議の開始",
+    "meeting.pause": "会議の休憩",
+    "meeting.resume": "会議の再開",
     "meeting.move": "議題の進行",
     "meeting.notes": "会議メモの保存",
     "meeting.decision": "会議の決定の記録",

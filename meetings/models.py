@@ -118,6 +118,8 @@ class Meeting(db.Model):
     # before the meeting starts, while this is empty.
     current_item_id: Mapped[int | None] = mapped_column(Integer)
     item_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while the meeting is paused (休憩); the item's running time stands still meanwhile.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -146,7 +148,9 @@ class Meeting(db.Model):
 
     @property
     def status_label(self) -> str:
-        """Return the status in Japanese."""
+        """Return the status in Japanese (休憩中 while a running meeting is paused)."""
+        if self.status == MeetingStatus.LIVE and self.paused_at is not None:
+            return "休憩中"
         return MeetingStatus(self.status).label
 
     def __str__(self) -> str:

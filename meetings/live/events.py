@@ -12,7 +12,7 @@ from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
 from werkzeug.exceptions import HTTPException
 
 from meetings import access
-from meetings.live import changes, payloads, presence
+from meetings.live import changes, clock, payloads, presence
 from meetings.live import services as live
 from meetings.live.models import Presence
 from meetings.models import Meeting
@@ -183,6 +183,14 @@ class MeetingNamespace(Namespace):
     def on_start(self, data):
         """Start the meeting."""
         return self._run(data, MEETING, lambda u, m, f: live.start(u, m))
+
+    def on_pause(self, data):
+        """Pause the meeting (休憩): the item's time stops on every page."""
+        return self._run(data, MEETING, lambda u, m, f: clock.pause(u, m))
+
+    def on_resume(self, data):
+        """Resume the paused meeting."""
+        return self._run(data, MEETING, lambda u, m, f: clock.resume(u, m))
 
     def on_move(self, data):
         """Make an item current."""

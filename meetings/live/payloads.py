@@ -33,6 +33,10 @@ def header(meeting: Meeting) -> dict:
         "status_label": meeting.status_label,
         "current_item_id": meeting.current_item_id,
         "item_started_at": _ms(meeting.item_started_at),
+        "paused": meeting.paused_at is not None,
+        "paused_at": _ms(meeting.paused_at),
+        "started_at": _ms(meeting.started_at),
+        "minutes_planned": meeting.minutes_planned,
         "server_now": _ms(utcnow()),
         "change_number": meeting.change_number,
     }

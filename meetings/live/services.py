@@ -7,15 +7,12 @@ which it returns; the socket handlers send that change, built per reader, after 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete
-
 from cases import codes, policy
 from cases.ledger import services as case_services
 from cases.models import Case, Status
 from meetings import access
 from meetings.live import payloads
 from meetings.live.changes import Change, take_change_number
-from meetings.live.models import Presence
 from meetings.models import AgendaItem, Mark, Meeting, MeetingStatus, RoleAssignment
 from meetings.services import meeting_day
 from portal import audit
@@ -104,6 +101,7 @@ def go_to(user: User, meeting: Meeting, item_id: int) -> Change:
         previous = meeting.current_item_id
         meeting.current_item_id = item.id
         meeting.item_started_at = utcnow()
+        meeting.paused_at = None  # taking up an item ends a pause
         touched = [i for i in (previous, item.id) if i]
         change = _change(meeting, user, "move", touched, {"item": item.id})
     db.session.refresh(meeting)
@@ -256,7 +254,8 @@ def end(user: User, meeting: Meeting) -> Change:
         meeting.status = MeetingStatus.ENDED.value
         meeting.ended_at = utcnow()
         meeting.current_item_id = None
-        db.session.execute(delete(Presence).where(Presence.meeting_id == meeting.id))
+        meeting.paused_at = None
+        # The pages stay connected (and present) so that the end reaches every one of them at once.
         change = _change(meeting, user, "end", [])
     db.session.refresh(meeting)
     return change

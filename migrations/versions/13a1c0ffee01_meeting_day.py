@@ -27,6 +27,8 @@ def upgrade():
     with op.batch_alter_table("meeting_invitees") as batch:
         batch.add_column(sa.Column("shares_household", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("household_reason", sa.String(200), nullable=False, server_default=""))
+    with op.batch_alter_table("meetings") as batch:
+        batch.add_column(sa.Column("paused_at", sa.DateTime(), nullable=True))
     op.execute(
         "UPDATE access_grants SET parts = parts - 1"
         " WHERE cause = 'meeting' AND child_id IS NULL AND parts % 2 = 1"
@@ -35,6 +37,8 @@ def upgrade():
 
 def downgrade():
     # The narrowed grants stay narrowed: widening them again would re-open households.
+    with op.batch_alter_table("meetings") as batch:
+        batch.drop_column("paused_at")
     with op.batch_alter_table("meeting_invitees") as batch:
         batch.drop_column("household_reason")
         batch.drop_column("shares_household")

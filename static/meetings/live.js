@@ -26,8 +26,17 @@
     lastNumber = m.change_number;
     root.setAttribute("data-change-number", String(lastNumber));
     root.setAttribute("data-status", m.status);
-    $("change-number").textContent = String(lastNumber);
+    root.setAttribute("data-paused", m.paused ? "yes" : "no");
     $("meeting-status").textContent = m.status_label;
+    $("ended-note").hidden = m.status !== "ended";
+    var tools = $("runner-tools");
+    if (tools) {
+      var state = m.status === "live" ? (m.paused ? "paused" : "running") : m.status;
+      Array.prototype.forEach.call(tools.querySelectorAll("[data-when]"), function (b) {
+        var when = b.getAttribute("data-when");
+        b.hidden = !(when === state || (when === "live" && m.status === "live"));
+      });
+    }
   }
 
   function applyState(s) {
@@ -69,6 +78,10 @@
       if (!item) { return; }
       var li = el("li", label(item), "agenda-item" + (item.hidden ? " hidden-item" : ""));
       li.setAttribute("data-item", String(id));
+      if (!item.hidden) { li.appendChild(el("span", "予定 " + item.planned_minutes + "分", "planned")); }
+      if (meeting && meeting.current_item_id === id && meeting.status === "live") {
+        li.appendChild(el("span", "", "running")).id = "item-running";
+      }
       if (!item.hidden && item.mark) { li.appendChild(el("span", " " + item.mark_label, "tag mark-" + item.mark)); }
       if (!item.hidden && item.decided) { li.appendChild(el("span", " 決定済み", "tag")); }
       if (meeting && meeting.current_item_id === id) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
@@ -250,14 +263,28 @@
 
   function render() { renderAgenda(); renderCurrent(); tick(); }
 
-  function tick() {
-    var t = $("timer");
-    if (!meeting || !meeting.item_started_at || meeting.status !== "live") { t.textContent = "--:--"; return; }
-    var secs = Math.max(0, Math.floor((Date.now() + offset - meeting.item_started_at) / 1000));
+  function clock(secs) {
     var mm = Math.floor(secs / 60), ss = secs % 60;
-    t.textContent = (mm < 10 ? "0" : "") + mm + ":" + (ss < 10 ? "0" : "") + ss;
+    return (mm < 10 ? "0" : "") + mm + ":" + (ss < 10 ? "0" : "") + ss;
+  }
+  // Running times come from the server's clock (its time when it sent the state, kept as an offset);
+  // while paused they stand still at the pause.
+  function tick() {
+    var t = $("timer"), over = $("overrun"), whole = $("meeting-clock");
+    var live = meeting && meeting.status === "live";
+    var now = live && meeting.paused ? meeting.paused_at : Date.now() + offset;
+    whole.textContent = live && meeting.started_at
+      ? "会議の経過 " + Math.floor(Math.max(0, now - meeting.started_at) / 60000) + "分 / 予定 " + meeting.minutes_planned + "分" : "";
+    if (!live || !meeting.item_started_at) { t.textContent = "--:--"; over.hidden = true; t.classList.remove("over"); return; }
+    var secs = Math.max(0, Math.floor((now - meeting.item_started_at) / 1000));
+    t.textContent = clock(secs) + (meeting.paused ? "（休憩中）" : "");
     var item = items[meeting.current_item_id];
-    t.classList.toggle("over", !!(item && !item.hidden && secs > item.planned_minutes * 60));
+    var late = item && !item.hidden ? secs - item.planned_minutes * 60 : 0;
+    t.classList.toggle("over", late > 0);
+    over.hidden = !(late > 0);
+    over.textContent = late > 0 ? "超過 " + clock(late) : "";
+    var running = $("item-running");
+    if (running) { running.textContent = clock(secs); running.classList.toggle("over", late > 0); }
   }
 
   var socket = window.io("/meetings", { transports: ["websocket", "polling"], withCredentials: true });
@@ -268,12 +295,16 @@
       else { say(((ack && ack.errors) || ["送信できませんでした。"]).join(" ")); if (fail && ack) { fail(ack); } }
     });
   }
+  function connection(on) {
+    $("connection").setAttribute("data-state", on ? "on" : "off");
+    $("connection-text").textContent = on ? "接続済み（最新の状態を表示中）" : "接続が切れました。再接続しています…";
+    root.setAttribute("data-connected", on ? "yes" : "no");
+  }
   socket.on("connect", function () {
-    $("connection").textContent = "接続済み";
-    root.setAttribute("data-connected", "yes");
+    connection(true);
     socket.emit("join", { meeting_id: meetingId, last_number: lastNumber });
   });
-  socket.on("disconnect", function () { $("connection").textContent = "再接続中…"; root.setAttribute("data-connected", "no"); });
+  socket.on("disconnect", function () { connection(false); });
   socket.on("state", applyState);
   socket.on("change", applyChange);
   socket.on("presence", function (p) { presence = p.presence; renderAgenda(); });
