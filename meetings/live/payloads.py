@@ -10,6 +10,7 @@ from cases import codes, policy
 from cases.models import Case, Part
 from meetings import access
 from meetings.agenda import triage
+from meetings.live.card import case_card
 from meetings.models import AgendaItem, Mark, Meeting
 from portal.dates import wareki
 from portal.models import User
@@ -107,6 +108,9 @@ class Reader:
             data["mark_label"] = Mark(item.mark).label if item.mark else ""
             data["reasons"] = triage.reason_labels(item)
             data["draft_policy"] = item.draft_policy
+            if item.id == self.meeting.current_item_id:
+                # The current item carries each case's card, built for this reader's agency.
+                data["cards"] = [case_card(self.user, c, self.access[c.id]) for c in item.cases]
         return data
 
     def _case(self, case: Case) -> dict:

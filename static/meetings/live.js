@@ -136,6 +136,7 @@
   }
 
   function buildBody(body, item) {
+    if (item.case) { body.appendChild(el("div", null, "case-cards")).id = "case-cards"; }
     if (item.reasons && item.reasons.length) { body.appendChild(el("p", "協議の理由: " + item.reasons.join("、"), "reasons")); }
     if (item.draft_policy) { body.appendChild(el("p", "方針案: " + item.draft_policy.replace(/<[^>]*>/g, ""))); }
     body.appendChild(el("h3", "メモ"));
@@ -200,21 +201,46 @@
     return form;
   }
 
+  // The case card: what the policy gives this agency; 非共有 (not shared) and 未記録 (nothing
+  // recorded) look different, so one is never read as the other.
+  function renderCards(item) {
+    var box = $("case-cards");
+    if (!box || !item.cards) { return; }
+    box.textContent = "";
+    item.cards.forEach(function (card) {
+      var section = el("section", null, "case-card");
+      section.setAttribute("aria-label", "ケース " + card.number + " の状況");
+      section.appendChild(el("h3", "ケース " + card.number + " の状況"));
+      var list = el("dl", null, "props card-rows");
+      card.rows.forEach(function (row) {
+        list.appendChild(el("dt", row.label));
+        var dd = el("dd", null, "state-" + row.state);
+        dd.appendChild(el("span", row.value, row.state === "hidden" ? "tag not-shared" : (row.state === "empty" ? "muted" : null)));
+        list.appendChild(dd);
+      });
+      section.appendChild(list);
+      box.appendChild(section);
+    });
+  }
+
   function updateBody(item) {
+    renderCards(item);
     var area = $("notes");
     if (area && !notes.dirty) { area.value = item.notes; notes.base = item.notes_version; }
     if (area && notes.dirty && area.value === item.notes) { notes.base = item.notes_version; notes.dirty = false; }
     var view = $("notes-view");
-    if (view) { view.textContent = item.notes; }
+    if (view) { view.textContent = item.notes || "（まだ記録はありません）"; view.classList.toggle("muted", !item.notes); }
     var decision = $("decision-view");
     var lines = [];
     if (item.decision) { lines.push(item.decision); }
     if (item.next_review_label) { lines.push("次回確認: " + item.next_review_label); }
     if (item.lead_agency) { lines.push("主担当機関: " + item.lead_agency); }
     if (item.closure_label) { lines.push("終結: " + item.closure_label); }
-    decision.textContent = lines.join(" ／ ");
+    decision.textContent = lines.join(" ／ ") || "（まだ決定はありません）";
+    decision.classList.toggle("muted", !lines.length);
     var list = $("assignments");
     list.textContent = "";
+    if (!item.assignments.length) { list.appendChild(el("li", "（まだ役割分担はありません）", "muted")); }
     item.assignments.forEach(function (a) {
       var li = el("li", a.agency + (a.person ? "（" + a.person + "）" : "") + "：" + a.task + (a.due_label ? "　期限 " + a.due_label : ""));
       if (canRecord && meeting.status === "live") {

@@ -118,6 +118,12 @@ def test_participants_follow_the_facilitator_live(live_server, browser, page, lo
             f"ケース {household_number} 山本 はると", timeout=1000
         )
         expect(cgc.locator("#current-title")).to_contain_text(household_number, timeout=1000)
+        # The school's card of the case: the ledger's rows, its own child's report rows only.
+        card = school.locator("#case-cards")
+        expect(card).to_contain_text("リスク")
+        expect(card).to_contain_text("最新の定期報告（山本 はると）")
+        expect(card).to_contain_text("未記録")
+        expect(card).not_to_contain_text("ゆい")
         page.locator("#notes").fill("家庭訪問の結果、父は面会に応じた。")
         expect(school.locator("#notes-view")).to_have_text("家庭訪問の結果、父は面会に応じた。")
         expect(school.locator("#timer")).to_have_text(re.compile(r"^\d\d:\d\d$"))
