@@ -222,6 +222,13 @@ class AgendaItem(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_version: Mapped[int] = mapped_column(Integer, default=0)
     decision: Mapped[str] = mapped_column(Text, default="")
+    # The rest of the minutes' headings: 現状, a risk change with its reason, goals, キーパーソン.
+    situation: Mapped[str] = mapped_column(Text, default="")
+    risk_level: Mapped[int | None] = mapped_column(Integer)
+    risk_reason: Mapped[str] = mapped_column(String(200), default="")
+    short_goals: Mapped[str] = mapped_column(Text, default="")
+    long_goals: Mapped[str] = mapped_column(Text, default="")
+    key_person: Mapped[str] = mapped_column(String(120), default="")
     next_review_on: Mapped[date | None] = mapped_column(Date)
     lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     closure_reason: Mapped[str] = mapped_column(String(30), default="")

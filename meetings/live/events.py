@@ -72,6 +72,12 @@ DECISION = {
     "next_review_on": schemas.day(),
     "lead_agency_id": schemas.ident(required=False),
     "closure_reason": schemas.text(30),
+    "situation": schemas.text(4 * live.MAX_DECISION),
+    "risk_level": schemas.number(1, 3),
+    "risk_reason": schemas.text(800),
+    "short_goals": schemas.text(4 * live.MAX_DECISION),
+    "long_goals": schemas.text(4 * live.MAX_DECISION),
+    "key_person": schemas.text(480),
 }
 ASSIGN = {
     **ITEM,
@@ -206,11 +212,13 @@ class MeetingNamespace(Namespace):
         """Record an item's decision, next review, lead agency or closure."""
 
         def operation(user, meeting, f):
+            names = ("situation", "risk_level", "risk_reason", "short_goals", "long_goals", "key_person")
             decision = live.Decision(
                 decision=f["decision"],
                 next_review_on=f["next_review_on"],
                 lead_agency_id=f["lead_agency_id"],
                 closure_reason=f["closure_reason"],
+                **{name: f[name] for name in names},
             )
             return live.record(user, meeting, f["item_id"], decision)
 

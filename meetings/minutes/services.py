@@ -12,7 +12,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from cases import codes
-from cases.models import Case
+from cases.models import RISK_LABELS, Case
 from meetings import access
 from meetings.agenda import triage
 from meetings.live import presence
@@ -72,6 +72,10 @@ def _section(item: AgendaItem) -> MinutesSection:
     ]
     if reasons:
         situation.append(f"協議の理由: {reasons}")
+    if item.risk_level:
+        changed = RISK_LABELS.get(item.risk_level, "")
+        situation.append(f"リスクの変更: {changed}（理由: {item.risk_reason}）")
+    situation += [line for line in (item.situation or "").splitlines() if line.strip()]
     lead = item.lead_agency or case.lead_agency
     section.case_id = case.id
     section.case_number = case.case_number
@@ -82,7 +86,9 @@ def _section(item: AgendaItem) -> MinutesSection:
     )
     section.situation = _html("\n".join(situation))
     section.lead_agency = lead.name if lead else ""
-    section.key_person = case.key_person
+    section.key_person = item.key_person or case.key_person
+    section.short_goals = _html(item.short_goals)
+    section.long_goals = _html(item.long_goals)
     section.next_review = wareki(item.next_review_on or case.next_review_on)
     if item.closure_reason:
         section.closure = codes.label("closure_reason", item.closure_reason)

@@ -29,6 +29,13 @@ def upgrade():
         batch.add_column(sa.Column("household_reason", sa.String(200), nullable=False, server_default=""))
     with op.batch_alter_table("meetings") as batch:
         batch.add_column(sa.Column("paused_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("agenda_items") as batch:
+        batch.add_column(sa.Column("situation", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("risk_level", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("risk_reason", sa.String(200), nullable=False, server_default=""))
+        batch.add_column(sa.Column("short_goals", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("long_goals", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("key_person", sa.String(120), nullable=False, server_default=""))
     op.execute(
         "UPDATE access_grants SET parts = parts - 1"
         " WHERE cause = 'meeting' AND child_id IS NULL AND parts % 2 = 1"
@@ -37,6 +44,9 @@ def upgrade():
 
 def downgrade():
     # The narrowed grants stay narrowed: widening them again would re-open households.
+    with op.batch_alter_table("agenda_items") as batch:
+        for name in ("key_person", "long_goals", "short_goals", "risk_reason", "risk_level", "situation"):
+            batch.drop_column(name)
     with op.batch_alter_table("meetings") as batch:
         batch.drop_column("paused_at")
     with op.batch_alter_table("meeting_invitees") as batch:

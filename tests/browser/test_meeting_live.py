@@ -127,15 +127,26 @@ def test_participants_follow_the_facilitator_live(live_server, browser, page, lo
         page.locator("#notes").fill("家庭訪問の結果、父は面会に応じた。")
         expect(school.locator("#notes-view")).to_have_text("家庭訪問の結果、父は面会に応じた。")
         expect(school.locator("#timer")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        # The decision form is a labelled grid in the minutes' headings.
+        page.get_by_label("現状", exact=True).fill("父は指導に応じている。")
+        page.get_by_label("短期目標").fill("毎日登校する")
+        page.get_by_label(re.compile(r"^リスクの変更（現在")).select_option("1")
+        page.get_by_role("button", name="決定を記録").click()
+        expect(page.locator("#room-message")).to_contain_text("リスクを変更するときは")
+        page.get_by_label("リスク変更の理由（変更するときは必須）").fill("あざが見られなくなった")
+        page.get_by_role("button", name="決定を記録").click()
+        expect(school.locator("#decision-view")).to_contain_text("短期目標: 毎日登校する", timeout=2000)
+        expect(school.locator("#decision-view")).to_contain_text("リスクの変更: 低")
+        expect(school.locator(".decision-form")).to_have_count(0)
 
         page.keyboard.press("Alt+ArrowDown")
         expect(page.locator("#current-title")).to_contain_text(SECRET_CHILD)
         for each in (school, cgc):
             expect(each.locator("#current-title")).to_have_text("3. 非共有", timeout=1000)
         page.locator("#notes").fill(f"{SECRET_CHILD}は欠席が続く。")
-        expect(page.locator("#meeting-room")).to_have_attribute("data-change-number", "5")
+        expect(page.locator("#meeting-room")).to_have_attribute("data-change-number", "6")
         for each in (school, cgc):
-            expect(each.locator("#meeting-room")).to_have_attribute("data-change-number", "5")
+            expect(each.locator("#meeting-room")).to_have_attribute("data-change-number", "6")
             content = each.content()
             assert SECRET_CHILD not in content and hidden_number not in content
         assert school.evaluate("window.notReloaded") is True
@@ -147,7 +158,7 @@ def test_participants_follow_the_facilitator_live(live_server, browser, page, lo
         expect(school.locator("#meeting-room")).to_have_attribute("data-connected", "yes")
         expect(school.locator("#current-title")).to_contain_text(f"ケース {household_number}")
         expect(school.locator("#notes-view")).to_have_text("家庭訪問の結果、父は面会に応じた。")
-        expect(school.locator("#meeting-room")).to_have_attribute("data-change-number", "6")
+        expect(school.locator("#meeting-room")).to_have_attribute("data-change-number", "7")
         # One number per item; each shows its planned minutes, the current one its running time.
         expect(school.locator("#agenda > li").first).to_contain_text("1. [報告]")
         assert "1. 1." not in school.locator("#agenda").inner_text()
