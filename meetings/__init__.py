@@ -20,6 +20,7 @@ MEETING_ACTION_LABELS = {
     "meeting.unassign": "役割分担の取消",
     "meeting.end": "会議の終了（台帳への反映）",
     "meeting.join": "会議への出席",
+    "meeting.attendance": "出席の記録",
     "meeting.task_done": "役割の完了",
 }
 
@@ -31,7 +32,10 @@ def init_app(app) -> None:
     from meetings import access, tasks
     from meetings import views as meeting_views  # noqa: F401
     from meetings.blueprint import bp
-    from meetings.live import events
+    from meetings.live import (
+        attendance_views,  # noqa: F401
+        events,
+    )
     from meetings.live import views as live_views  # noqa: F401
     from meetings.minutes import views as minutes_views  # noqa: F401
     from meetings.services import meetings_per_section

@@ -11,7 +11,8 @@ from meetings.agenda import services as agenda
 from meetings.agenda import triage
 from meetings.blueprint import bp
 from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, RecorderForm
-from meetings.live import changes, events, payloads, presence
+from meetings.live import attendance, changes, events, payloads
+from meetings.live.attendance_forms import PersonForm
 from meetings.models import LEDGER_TIERS, Meeting, MeetingStatus, Tier
 from portal.extensions import db
 from portal.gates import me
@@ -94,10 +95,20 @@ def detail(meeting_id: int):
         recorder_form=recorder_form,
         mark_form=MarkForm(),
         ledger_tier=Tier(meeting.tier) in LEDGER_TIERS,
-        attendance=presence.attendance_of(meeting),
+        attendance=attendance.records(meeting),
+        unrecorded=attendance.answered_not_recorded(meeting),
+        can_record=access.can_record(user, meeting),
+        person_form=_person_form(meeting),
         steps=hub.steps_for(user, meeting),
         documents=hub.documents(meeting) if reader.can_run else [],
     )
+
+
+def _person_form(meeting: Meeting) -> PersonForm:
+    """Return the form adding a person to the attendance record."""
+    form = PersonForm(formdata=None)
+    form.fill(attendance.agency_choices(meeting))
+    return form
 
 
 def _back(meeting_id: int, anchor: str = ""):

@@ -10,7 +10,7 @@ from cases import policy
 from cases.ledger import services as case_services
 from cases.models import Case, Status
 from meetings import access
-from meetings.live import payloads
+from meetings.live import attendance, payloads, presence
 from meetings.live.changes import Change
 from meetings.live.decisions import MAX_DECISION, Decision, record
 from meetings.live.ops import _change, _item, _require_live, _require_recording
@@ -52,6 +52,8 @@ def start(user: User, meeting: Meeting) -> Change:
         first = meeting.items[0] if meeting.items else None
         meeting.current_item_id = first.id if first else None
         meeting.item_started_at = now if first else None
+        # Everyone already in the room attends from the start (they joined before it was live).
+        attendance.record_present(meeting, presence.present_users(meeting.id))
         change = _change(meeting, user, "start", [first.id] if first else [])
     db.session.refresh(meeting)
     return change

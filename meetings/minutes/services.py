@@ -15,7 +15,7 @@ from cases import codes
 from cases.models import RISK_LABELS, Case
 from meetings import access
 from meetings.agenda import triage
-from meetings.live import presence
+from meetings.live import attendance
 from meetings.minutes.models import TEXT_LIMIT, Minutes, MinutesSection, MinutesVersion, VersionStatus
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from meetings.services import JST
@@ -103,19 +103,8 @@ def _held(meeting: Meeting) -> str:
 
 
 def attendees_of(meeting: Meeting) -> list[dict]:
-    """Return who attended: people who joined the room, and agencies that answered 出席 without joining."""
-    rows = [
-        {"agency_id": a.agency_id, "agency": a.agency.name, "name": a.user.name, "title": a.user.title}
-        for a in presence.attendance_of(meeting)
-    ]
-    joined = {r["agency_id"] for r in rows}
-    for invitee in meeting.invitees:
-        if invitee.response == "attending" and invitee.agency_id not in joined:
-            person = invitee.user.name if invitee.user else ""
-            agency = invitee.agency
-            rows.append({"agency_id": agency.id, "agency": agency.name, "name": person, "title": ""})
-            joined.add(invitee.agency_id)
-    return sorted(rows, key=lambda r: (r["agency"], r["name"]))
+    """Return who attended, as the attendance record says (meetings.live.attendance)."""
+    return attendance.attendee_rows(meeting)
 
 
 def minutes_of(meeting: Meeting) -> Minutes | None:

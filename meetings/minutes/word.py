@@ -78,7 +78,7 @@ def recipients(meeting: Meeting, attending: bool | None = None) -> list[Agency]:
         ids |= {a.agency_id for item in meeting.items for a in item.assignments}
     else:
         ids = {i.agency_id for i in meeting.invitees if i.response != "declined"}
-    agencies = [db.session.get(Agency, i) for i in ids]
+    agencies = [db.session.get(Agency, i) for i in ids if i is not None]
     return sorted((a for a in agencies if a is not None), key=lambda a: (a.name, a.id))
 
 
@@ -183,9 +183,11 @@ def build(version: MinutesVersion, copy: Copy) -> bytes:
         rows.append(["配付資料の回収", COLLECT_LINE])
     wordfile.add_table(doc, rows, widths_mm=[35, 135], header_column=True)
     wordfile.add_heading(doc, "出席機関・出席者", 1)
-    people = [[a["agency"], a["name"] or "—", a["title"] or ""] for a in version.attendee_list]
-    header = ["機関", "氏名", "職名"]
-    wordfile.add_table(doc, people or [["—", "", ""]], header=header, widths_mm=[70, 50, 50])
+    people = [
+        [a["agency"], a["name"] or "—", a["title"] or "", a.get("remark", "")] for a in version.attendee_list
+    ]
+    header = ["機関", "氏名", "職名", "備考"]
+    wordfile.add_table(doc, people or [["—", "", "", ""]], header=header, widths_mm=[62, 40, 40, 28])
     wordfile.add_heading(doc, "議題", 1)
     for section in version.sections:
         wordfile.add_text(doc, f"{section.position}. {_title(section, view)}")

@@ -36,6 +36,16 @@ def upgrade():
         batch.add_column(sa.Column("short_goals", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("long_goals", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("key_person", sa.String(120), nullable=False, server_default=""))
+    with op.batch_alter_table("meeting_attendance") as batch:
+        batch.alter_column("user_id", existing_type=sa.Integer(), nullable=True)
+        batch.alter_column("agency_id", existing_type=sa.Integer(), nullable=True)
+        batch.add_column(sa.Column("name", sa.String(60), nullable=False, server_default=""))
+        batch.add_column(sa.Column("agency_name", sa.String(120), nullable=False, server_default=""))
+        batch.add_column(sa.Column("title", sa.String(60), nullable=False, server_default=""))
+        batch.add_column(sa.Column("attended", sa.Boolean(), nullable=False, server_default=sa.true()))
+        batch.add_column(sa.Column("late", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("left_early", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("note", sa.String(120), nullable=False, server_default=""))
     op.execute(
         "UPDATE access_grants SET parts = parts - 1"
         " WHERE cause = 'meeting' AND child_id IS NULL AND parts % 2 = 1"
@@ -44,6 +54,12 @@ def upgrade():
 
 def downgrade():
     # The narrowed grants stay narrowed: widening them again would re-open households.
+    op.execute("DELETE FROM meeting_attendance WHERE user_id IS NULL OR agency_id IS NULL")
+    with op.batch_alter_table("meeting_attendance") as batch:
+        for name in ("note", "left_early", "late", "attended", "title", "agency_name", "name"):
+            batch.drop_column(name)
+        batch.alter_column("agency_id", existing_type=sa.Integer(), nullable=False)
+        batch.alter_column("user_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("agenda_items") as batch:
         for name in ("key_person", "long_goals", "short_goals", "risk_reason", "risk_level", "situation"):
             batch.drop_column(name)

@@ -231,9 +231,9 @@ def test_complete_copy_is_a_proper_japanese_word_file(held, town, hidden_case):
     assert town.haruto.name in headings[1] and town.yui.name in headings[1]
     assert headings[2] == f"議題3　ケース検討　ケース {hidden_case.case_number}（{SECRET_CHILD}）"
     attendees = doc.tables[1]
-    assert [c.text for c in attendees.rows[0].cells] == ["機関", "氏名", "職名"]
+    assert [c.text for c in attendees.rows[0].cells] == ["機関", "氏名", "職名", "備考"]
     assert ["みどり第一小学校", "高橋"] in [[c.text for c in row.cells][:2] for row in attendees.rows]
-    roles = [t for t in doc.tables if t.rows[0].cells[0].text == "機関" and len(t.columns) == 4]
+    roles = [t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["機関", "担当者"]]
     assert [c.text for c in roles[0].rows[1].cells] == [
         "みどり第一小学校",
         "高橋",
