@@ -1,6 +1,7 @@
 """Meetings of the council's tiers: invitees, agenda items and their cases, role assignments."""
 
 import enum
+import json
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -233,6 +234,8 @@ class AgendaItem(db.Model):
     lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     closure_reason: Mapped[str] = mapped_column(String(30), default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Ids (JSON) of the agencies that could see the item when the meeting ended: their copies keep it.
+    seen_by: Mapped[str] = mapped_column(Text, default="[]")
     written_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
@@ -260,6 +263,11 @@ class AgendaItem(db.Model):
     def case_ids(self) -> list[int]:
         """Return the ids of every case the item takes up."""
         return [c.id for c in self.cases]
+
+    @property
+    def seen_agency_ids(self) -> set[int]:
+        """Return the agencies that could see the item at the meeting."""
+        return set(json.loads(self.seen_by or "[]"))
 
     @property
     def reason_codes(self) -> list[str]:

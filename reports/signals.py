@@ -19,6 +19,7 @@ from reports.alerts.models import Alert, ImmediateReason, ImmediateReport
 from reports.assessments.models import AssessmentSheet
 from reports.assessments.services import falling_scale_cases, is_falling
 from reports.monthly.models import ABSENCE_ALERT_DAYS, Concern, MonthlyReport, MonthlyReportRow, ReportState
+from reports.monthly.periods import Period
 
 # Reasons found in what the agencies sent, in the order the agenda lists them.
 REASON_LABELS = {
@@ -115,7 +116,7 @@ def latest_lines(viewer: User, case_ids: list[int]) -> dict[int, list[ReportLine
         newest[row.case_id].append(
             ReportLine(
                 child_id=row.child_id,
-                period=f"{report.year}年{report.month}月分",
+                period=Period(report.year, report.month).label,  # 令和8年10月分, as the monthly form says
                 attendance="—" if row.attended_days is None else f"{row.attended_days}日/{absent}日",
                 concern=Concern(row.concern).label if row.concern else "",
                 condition=row.condition or "",

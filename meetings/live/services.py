@@ -4,6 +4,7 @@ Each operation is one transaction with its audit row and takes the meeting's nex
 which it returns; the socket handlers send that change, built per reader, after the commit.
 """
 
+import json
 from datetime import date
 
 from cases import policy
@@ -169,6 +170,7 @@ def end(user: User, meeting: Meeting) -> Change:
     """
     _require_live(user, meeting)
     day = meeting_day(meeting)
+    _keep_who_saw(meeting)
     for item in meeting.items:
         if item.case is None or item.decided_at is None or item.written_back_at is not None:
             continue
@@ -182,6 +184,20 @@ def end(user: User, meeting: Meeting) -> Change:
         change = _change(meeting, user, "end", [])
     db.session.refresh(meeting)
     return change
+
+
+def _keep_who_saw(meeting: Meeting) -> None:
+    """Note on each case item the invited and attending agencies that could see it before the write-back."""
+    agencies = {i.agency_id for i in meeting.invitees} | {a.agency_id for a in attendance.attended(meeting)}
+    with transaction():
+        readers = [
+            (aid, payloads.Reader(access.agency_viewer(db.session.get(Agency, aid)), meeting))
+            for aid in agencies
+            if aid
+        ]
+        for item in meeting.items:
+            if item.case_id is not None:
+                item.seen_by = json.dumps(sorted(aid for aid, reader in readers if reader.sees(item)))
 
 
 def _write_back(user: User, meeting: Meeting, item: AgendaItem, day: date) -> None:

@@ -9,7 +9,7 @@ from meetings.agenda import packet
 from meetings.blueprint import bp
 from meetings.minutes import services as minutes
 from meetings.minutes import word as minutes_word
-from meetings.minutes.forms import CorrectionForm, HandoutsForm, MinutesForm
+from meetings.minutes.forms import TEXT_SUFFIX, CorrectionForm, HandoutsForm, MinutesForm, as_lines
 from meetings.minutes.models import MINUTES_ACTION_LABELS
 from meetings.minutes.word import MinutesCopy, View
 from portal.audit import register_action_labels
@@ -67,6 +67,8 @@ def minutes_page(meeting_id: int):
         handouts_form=HandoutsForm(collect=bool(found and found.collect_handouts)),
         recipients=minutes_word.recipients(meeting) if can_run else [],
         copies=copies,
+        as_lines=as_lines,
+        text_suffix=TEXT_SUFFIX,
     )
 
 

@@ -36,6 +36,7 @@ def upgrade():
         batch.add_column(sa.Column("short_goals", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("long_goals", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("key_person", sa.String(120), nullable=False, server_default=""))
+        batch.add_column(sa.Column("seen_by", sa.Text(), nullable=False, server_default="[]"))
     with op.batch_alter_table("meeting_attendance") as batch:
         batch.alter_column("user_id", existing_type=sa.Integer(), nullable=True)
         batch.alter_column("agency_id", existing_type=sa.Integer(), nullable=True)
@@ -61,7 +62,7 @@ def downgrade():
         batch.alter_column("agency_id", existing_type=sa.Integer(), nullable=False)
         batch.alter_column("user_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("agenda_items") as batch:
-        for name in ("key_person", "long_goals", "short_goals", "risk_reason", "risk_level", "situation"):
+        for name in ("seen_by", "key_person", "long_goals", "short_goals", "risk_reason", "risk_level", "situation"):
             batch.drop_column(name)
     with op.batch_alter_table("meetings") as batch:
         batch.drop_column("paused_at")
