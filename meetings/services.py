@@ -10,7 +10,7 @@ from cases import policy
 from cases.models import Case, Status
 from cases.sharing import services as sharing
 from cases.sharing.models import InvolvementKind
-from meetings import access
+from meetings import access, notify
 from meetings.models import AgendaItem, Invitee, ItemKind, Meeting, MeetingStatus, Response, Tier
 from portal import audit
 from portal.dates import today_in_japan
@@ -152,6 +152,7 @@ def _add_invitees(user: User, meeting: Meeting, agency_ids, user_ids, household=
     db.session.flush()
     if meeting.case is not None:
         _share_case(user, meeting, added)
+    notify.invitations(user, meeting, added)
     return added
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from cases import policy
 from cases.ledger import services as case_services
 from cases.models import Case, Status
-from meetings import access
+from meetings import access, notify
 from meetings.live import attendance, payloads, presence
 from meetings.live.changes import Change
 from meetings.live.decisions import MAX_DECISION, Decision, record
@@ -182,6 +182,9 @@ def end(user: User, meeting: Meeting) -> Change:
         meeting.paused_at = None
         # The pages stay connected (and present) so that the end reaches every one of them at once.
         change = _change(meeting, user, "end", [])
+        for item in meeting.items:
+            for row in item.assignments:
+                notify.task(user, meeting, row)
     db.session.refresh(meeting)
     return change
 
