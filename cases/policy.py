@@ -20,7 +20,7 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from cases.models import Case, Child, Part, Status
+from cases.models import Case, Child, Part, Status, parts_mask
 from cases.notes.models import CaseNote
 from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
@@ -135,6 +135,19 @@ def visible_children_clause(user: User, part: Part, today: date | None = None):
         .correlate_except(AccessGrant)
     )
     return or_(*clauses)
+
+
+def meeting_invitation_grants(case: Case, agency_id: int, household: bool) -> list[tuple[int, int | None]]:
+    """Return the (parts mask, child id or WHOLE_CASE) grants a case meeting's invitation gives an agency.
+
+    The meeting discusses the case's ledger status and its own record: those are shared for the case.
+    Of the children, only the agency's own (enrolled) children are named; the household's other
+    children, the guardians and the household note only when the coordinator ticks them, with a reason.
+    """
+    if household:
+        return [(parts_mask([Part.BASIC, Part.LEDGER, Part.MEETINGS]), WHOLE_CASE)]
+    own = [(Part.BASIC.bit, c.id) for c in case.children if c.enrolled_agency_id == agency_id]
+    return [(parts_mask([Part.LEDGER, Part.MEETINGS]), WHOLE_CASE), *own]
 
 
 def visible_cases(user: User, part: Part | None = None, today: date | None = None):

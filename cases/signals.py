@@ -38,18 +38,34 @@ class AlertLine:
 
 
 @dataclass(frozen=True)
+class ScaleTrend:
+    """One agency's safety scales (セーフティスケール, 0–10) for a case, oldest first."""
+
+    agency: str
+    scales: tuple[int, ...]
+    last_assessed_on: date
+    falling: bool
+
+
+def _no_trends(viewer: User, case_ids: list[int]) -> dict[int, list[ScaleTrend]]:
+    """Answer no trends (a source that keeps no assessment sheets)."""
+    return {}
+
+
+@dataclass(frozen=True)
 class ReportSource:
     """What the reporting feature answers.
 
     find_reasons(cases, since, day): per case id, the reason codes found since `since` (the meeting's
     day is `day`); reason_labels: their Japanese names in the order they are listed;
-    latest_lines / recent_alerts(viewer, case ids): per case id, what the viewer may see.
+    latest_lines / recent_alerts / safety_trends(viewer, case ids): per case id, what the viewer may see.
     """
 
     reason_labels: dict[str, str]
     find_reasons: Callable[[list[Case], date, date], dict[int, set[str]]]
     latest_lines: Callable[[User, list[int]], dict[int, list[ReportLine]]]
     recent_alerts: Callable[[User, list[int]], dict[int, list[AlertLine]]]
+    safety_trends: Callable[[User, list[int]], dict[int, list[ScaleTrend]]] = _no_trends
 
 
 _sources: list[ReportSource] = []
@@ -133,3 +149,12 @@ def raise_alarm(user: User | None, alarm: CaseAlarm) -> list:
 def announce_alarms(handles: list) -> int:
     """Send raised alarms live to the people they concern; return how many pages got one."""
     return sum(sink.announce(handles) for sink in _alarm_sinks) if handles else 0
+
+
+def safety_trends(viewer: User, case_ids: list[int]) -> dict[int, list[ScaleTrend]]:
+    """Return, per case, the safety-scale trend of each agency whose sheets the viewer may read."""
+    found: dict[int, list[ScaleTrend]] = {}
+    for source in _sources:
+        for case_id, trends in source.safety_trends(viewer, case_ids).items():
+            found.setdefault(case_id, []).extend(trends)
+    return found

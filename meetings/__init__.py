@@ -10,6 +10,8 @@ MEETING_ACTION_LABELS = {
     "meeting.mark": "議題の区分・方針案の変更",
     "meeting.build_agenda": "台帳からの議題作成",
     "meeting.start": "会議の開始",
+    "meeting.pause": "会議の休憩",
+    "meeting.resume": "会議の再開",
     "meeting.move": "議題の進行",
     "meeting.notes": "会議メモの保存",
     "meeting.decision": "会議の決定の記録",
@@ -18,6 +20,7 @@ MEETING_ACTION_LABELS = {
     "meeting.unassign": "役割分担の取消",
     "meeting.end": "会議の終了（台帳への反映）",
     "meeting.join": "会議への出席",
+    "meeting.attendance": "出席の記録",
     "meeting.task_done": "役割の完了",
 }
 
@@ -29,7 +32,10 @@ def init_app(app) -> None:
     from meetings import access, tasks
     from meetings import views as meeting_views  # noqa: F401
     from meetings.blueprint import bp
-    from meetings.live import events
+    from meetings.live import (
+        attendance_views,  # noqa: F401
+        events,
+    )
     from meetings.live import views as live_views  # noqa: F401
     from meetings.minutes import views as minutes_views  # noqa: F401
     from meetings.services import meetings_per_section

@@ -18,8 +18,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from cases.choices import section_choices
 from meetings.agenda.services import ItemInput
 from meetings.models import ItemKind, Mark, Tier
-from meetings.services import JST, MeetingInput
+from meetings.services import JST, Household, MeetingInput
 from portal.forms import MultiCheckboxField, choices, opt_int
+
+HOUSEHOLD_LABEL = "世帯全体（ほかの子ども・保護者・世帯の状況）も共有する機関"
 
 
 def case_choices(cases) -> list[SelectChoice]:
@@ -44,6 +46,10 @@ class MeetingForm(FlaskForm):
     online_url = StringField("オンライン会議のリンク", validators=[Length(max=300)])
     agency_ids = MultiCheckboxField("招待する機関", coerce=int)
     user_ids = MultiCheckboxField("個別に招待する人", coerce=int)
+    household_agency_ids = MultiCheckboxField(
+        "世帯全体（ほかの子ども・保護者・世帯の状況）も共有する機関", coerce=int
+    )
+    household_reason = StringField("世帯全体を共有する理由", validators=[Length(max=200)])
 
     def fill_choices(self, councils, cases, agencies, people) -> None:
         """Set the choices the person may pick from."""
@@ -54,6 +60,7 @@ class MeetingForm(FlaskForm):
         self.case_id.choices = case_choices(cases)
         self.section.choices = section_choices(councils, "（部会に分けない）")
         self.agency_ids.choices = choices(*((a.id, a.name) for a in agencies))
+        self.household_agency_ids.choices = self.agency_ids.choices
         self.user_ids.choices = choices(*((u.id, f"{u.agency.name} {u.name}") for u in people))
 
     def to_input(self) -> MeetingInput:
@@ -71,6 +78,8 @@ class MeetingForm(FlaskForm):
             case_id=self.case_id.data,
             agency_ids=list(self.agency_ids.data or []),
             user_ids=list(self.user_ids.data or []),
+            household_agency_ids=list(self.household_agency_ids.data or []),
+            household_reason=self.household_reason.data or "",
         )
 
 
@@ -126,3 +135,16 @@ class InviteForm(FlaskForm):
     """Inviting more agencies."""
 
     agency_ids = MultiCheckboxField("追加で招待する機関", coerce=int)
+    household_agency_ids = MultiCheckboxField(
+        "世帯全体（ほかの子ども・保護者・世帯の状況）も共有する機関", coerce=int
+    )
+    household_reason = StringField("世帯全体を共有する理由", validators=[Length(max=200)])
+
+    def fill(self, agencies) -> None:
+        """Set the agencies that may be invited."""
+        self.agency_ids.choices = choices(*((a.id, a.name) for a in agencies))
+        self.household_agency_ids.choices = self.agency_ids.choices
+
+    def household(self) -> Household:
+        """Return the household share the coordinator ticked."""
+        return Household(set(self.household_agency_ids.data or []), self.household_reason.data or "")

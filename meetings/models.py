@@ -1,6 +1,7 @@
 """Meetings of the council's tiers: invitees, agenda items and their cases, role assignments."""
 
 import enum
+import json
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -118,6 +119,8 @@ class Meeting(db.Model):
     # before the meeting starts, while this is empty.
     current_item_id: Mapped[int | None] = mapped_column(Integer)
     item_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while the meeting is paused (休憩); the item's running time stands still meanwhile.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -146,7 +149,9 @@ class Meeting(db.Model):
 
     @property
     def status_label(self) -> str:
-        """Return the status in Japanese."""
+        """Return the status in Japanese (休憩中 while a running meeting is paused)."""
+        if self.status == MeetingStatus.LIVE and self.paused_at is not None:
+            return "休憩中"
         return MeetingStatus(self.status).label
 
     def __str__(self) -> str:
@@ -167,6 +172,10 @@ class Invitee(db.Model):
     response: Mapped[str] = mapped_column(String(10), default=Response.PENDING.value)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Whether the coordinator shared the whole household (other children, guardians) with the agency
+    # for the case meeting, and why; without it the invitation shares only what the meeting needs.
+    shares_household: Mapped[bool] = mapped_column(Boolean, default=False)
+    household_reason: Mapped[str] = mapped_column(String(200), default="")
     # The meeting involvement an individual case meeting gave the agency.
     involvement_id: Mapped[int | None] = mapped_column(ForeignKey("involvements.id", ondelete="SET NULL"))
 
@@ -214,10 +223,19 @@ class AgendaItem(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_version: Mapped[int] = mapped_column(Integer, default=0)
     decision: Mapped[str] = mapped_column(Text, default="")
+    # The rest of the minutes' headings: 現状, a risk change with its reason, goals, キーパーソン.
+    situation: Mapped[str] = mapped_column(Text, default="")
+    risk_level: Mapped[int | None] = mapped_column(Integer)
+    risk_reason: Mapped[str] = mapped_column(String(200), default="")
+    short_goals: Mapped[str] = mapped_column(Text, default="")
+    long_goals: Mapped[str] = mapped_column(Text, default="")
+    key_person: Mapped[str] = mapped_column(String(120), default="")
     next_review_on: Mapped[date | None] = mapped_column(Date)
     lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     closure_reason: Mapped[str] = mapped_column(String(30), default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Ids (JSON) of the agencies that could see the item when the meeting ended: their copies keep it.
+    seen_by: Mapped[str] = mapped_column(Text, default="[]")
     written_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
@@ -245,6 +263,11 @@ class AgendaItem(db.Model):
     def case_ids(self) -> list[int]:
         """Return the ids of every case the item takes up."""
         return [c.id for c in self.cases]
+
+    @property
+    def seen_agency_ids(self) -> set[int]:
+        """Return the agencies that could see the item at the meeting."""
+        return set(json.loads(self.seen_by or "[]"))
 
     @property
     def reason_codes(self) -> list[str]:

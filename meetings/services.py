@@ -10,7 +10,7 @@ from cases import policy
 from cases.models import Case, Status
 from cases.sharing import services as sharing
 from cases.sharing.models import InvolvementKind
-from meetings import access
+from meetings import access, notify
 from meetings.models import AgendaItem, Invitee, ItemKind, Meeting, MeetingStatus, Response, Tier
 from portal import audit
 from portal.dates import today_in_japan
@@ -38,6 +38,9 @@ class MeetingInput:
     case_id: int | None = None
     agency_ids: list[int] = field(default_factory=list)
     user_ids: list[int] = field(default_factory=list)
+    # Agencies the coordinator shares the whole household with (case meetings), and why.
+    household_agency_ids: list[int] = field(default_factory=list)
+    household_reason: str = ""
 
 
 def _check(user: User, data: MeetingInput) -> Case | None:
@@ -85,7 +88,8 @@ def schedule_meeting(user: User, data: MeetingInput) -> Meeting:
         )
         db.session.add(meeting)
         db.session.flush()
-        _add_invitees(user, meeting, data.agency_ids, data.user_ids)
+        household = Household(set(data.household_agency_ids), data.household_reason)
+        _add_invitees(user, meeting, data.agency_ids, data.user_ids, household)
         if case is not None:
             meeting.items.append(
                 AgendaItem(
@@ -100,8 +104,28 @@ def schedule_meeting(user: User, data: MeetingInput) -> Meeting:
     return meeting
 
 
-def _add_invitees(user: User, meeting: Meeting, agency_ids, user_ids) -> list[Invitee]:
+@dataclass
+class Household:
+    """The invited agencies a case meeting shares the whole household with, and the reason recorded."""
+
+    agency_ids: set[int] = field(default_factory=set)
+    reason: str = ""
+
+    def check(self, meeting: Meeting, invited: set[int]) -> None:
+        """Refuse a household share without a reason, outside a case meeting or for an uninvited agency."""
+        if not self.agency_ids:
+            return
+        if meeting.case_id is None:
+            raise Refusal("世帯全体の共有は個別ケース検討会議でだけ選べます。")
+        if not self.reason.strip():
+            raise Refusal("世帯全体（ほかの子ども・保護者）を共有する理由を入力してください。")
+        if not self.agency_ids <= invited:
+            raise Refusal("世帯全体を共有する機関は、招待する機関から選んでください。")
+
+
+def _add_invitees(user: User, meeting: Meeting, agency_ids, user_ids, household=None) -> list[Invitee]:
     """Add invitations for agencies and people (members of the council only)."""
+    household = household or Household()
     council = meeting.council
     members = {a.id for a in council.members}
     added = []
@@ -112,23 +136,32 @@ def _add_invitees(user: User, meeting: Meeting, agency_ids, user_ids) -> list[In
         if person is None:
             raise Refusal("招待する人が見つかりません。")
         wanted.append((person.agency_id, person.id))
+    household.check(meeting, {agency_id for agency_id, _ in wanted})
     for agency_id, user_id in wanted:
         if agency_id not in members:
             raise Refusal("協議会の構成機関だけを招待できます。")
         if (agency_id, user_id) in existing:
             continue
         invitee = Invitee(agency_id=agency_id, user_id=user_id)
+        if agency_id in household.agency_ids:
+            invitee.shares_household = True
+            invitee.household_reason = household.reason.strip()[:200]
         meeting.invitees.append(invitee)
         existing.add((agency_id, user_id))
         added.append(invitee)
     db.session.flush()
     if meeting.case is not None:
         _share_case(user, meeting, added)
+    notify.invitations(user, meeting, added)
     return added
 
 
 def _share_case(user: User, meeting: Meeting, invitees: list[Invitee]) -> None:
-    """Give each newly invited agency a meeting involvement in the case for the meeting's day."""
+    """Give each newly invited agency a meeting involvement in the case until the meeting's day ends.
+
+    What it opens is the policy's rule (policy.meeting_invitation_grants): the household only when
+    the coordinator ticked it for that agency, with the reason recorded on the grant.
+    """
     day = meeting_day(meeting)
     done = {i.agency_id for i in meeting.invitees if i.involvement_id}
     for invitee in invitees:
@@ -143,6 +176,8 @@ def _share_case(user: User, meeting: Meeting, invitees: list[Invitee]) -> None:
             start,
             ended_on=day,
             note=f"{meeting.tier_name}への招待",
+            household=invitee.shares_household,
+            reason=invitee.household_reason,
         )
         invitee.involvement_id = involvement.id
         done.add(invitee.agency_id)
@@ -153,13 +188,13 @@ def meeting_day(meeting: Meeting) -> date:
     return meeting.starts_at.astimezone(JST).date()
 
 
-def invite(user: User, meeting: Meeting, agency_ids=(), user_ids=()) -> list[Invitee]:
+def invite(user: User, meeting: Meeting, agency_ids=(), user_ids=(), household=None) -> list[Invitee]:
     """Invite more agencies or people to a meeting not yet ended."""
     with transaction():
         policy.require(access.can_run(user, meeting))
         if meeting.status == MeetingStatus.ENDED:
             raise Refusal("終了した会議には招待できません。")
-        added = _add_invitees(user, meeting, agency_ids, user_ids)
+        added = _add_invitees(user, meeting, agency_ids, user_ids, household)
         audit.record(
             "meeting.invite", actor=user, target=meeting, detail={"invitees": [i.agency_id for i in added]}
         )

@@ -1,12 +1,19 @@
 """Role assignments of ended meetings as tasks of the assigned agency, with the home page panel."""
 
+from dataclasses import dataclass
+from datetime import datetime, time
+
 from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import select
 
+from cases import policy
+from cases.models import Part
 from meetings import access
 from meetings.models import Meeting, MeetingStatus, RoleAssignment
+from meetings.services import JST
 from portal import audit
+from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.models import User
 from portal.refusals import Refusal
@@ -50,12 +57,64 @@ def mark_done(user: User, task_id: int) -> RoleAssignment:
     return row
 
 
-def home_panel(user: User) -> Markup | None:
-    """Show the agency's open tasks with their due dates."""
-    if not user.is_authenticated or not user.active:
-        return None
+@dataclass
+class TaskLine:
+    """A task as the home page lists it: the task, its case number and the children the person may see."""
+
+    task: RoleAssignment
+    case_number: str
+    children: list[str]
+
+
+def task_lines(user: User) -> list[TaskLine]:
+    """Return the person's open tasks with each case's number and the children they may see."""
     rows = open_tasks(user)
-    if not rows:
+    cases = [r.case for r in rows if r.case is not None]
+    access_by_case = policy.access_map(user, cases) if cases else {}
+    lines = []
+    for row in rows:
+        found = access_by_case.get(row.case_id)
+        names = (
+            [c.name for c in row.case.children if found and found.child_visible(Part.BASIC, c.id)]
+            if row.case
+            else []
+        )
+        lines.append(TaskLine(row, row.case.case_number if row.case else "", names))
+    return lines
+
+
+def coming_meetings(user: User, limit: int = 5) -> list[Meeting]:
+    """Return today's and the coming meetings the person runs or is invited to, soonest first."""
+    start = datetime.combine(today_in_japan(), time(0), tzinfo=JST)
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                access.visible_meetings_clause(user),
+                Meeting.starts_at >= start,
+                Meeting.status != MeetingStatus.ENDED.value,
+            )
+            .order_by(Meeting.starts_at)
+            .limit(limit)
+        )
+    )
+
+
+def home_context(user: User) -> dict:
+    """Return what templates/home/_meetings.html shows: the coming meetings and the open tasks."""
+    return {
+        "coming_meetings": coming_meetings(user),
+        "task_lines": task_lines(user),
+        "today_day": today_in_japan(),
+    }
+
+
+def home_panel(user: User) -> Markup | None:
+    """Show today's and the coming meetings and the agency's open tasks (templates/home/_meetings.html)."""
+    if not user.is_authenticated or not user.active or not access.may_use_meetings(user):
         return None
-    html = render_template("meetings/_panel_tasks.html", tasks=rows)
+    context = home_context(user)
+    if not context["coming_meetings"] and not context["task_lines"]:
+        return None
+    html = render_template("home/_meetings.html", **context)
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template

@@ -6,15 +6,15 @@ from sqlalchemy import select
 
 from cases import policy
 from cases.models import Case, Status
-from meetings import access, services, tasks
+from meetings import access, hub, services, tasks
 from meetings.agenda import services as agenda
 from meetings.agenda import triage
 from meetings.blueprint import bp
 from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, RecorderForm
-from meetings.live import changes, events, payloads, presence
+from meetings.live import attendance, changes, events, payloads
+from meetings.live.attendance_forms import PersonForm
 from meetings.models import LEDGER_TIERS, Meeting, MeetingStatus, Tier
 from portal.extensions import db
-from portal.forms import choices
 from portal.gates import me
 from portal.ids import parse_int
 from portal.models import Council, User
@@ -79,7 +79,7 @@ def detail(meeting_id: int):
     item_form = ItemForm()
     item_form.fill_cases(services.active_cases(meeting))
     invite_form = InviteForm()
-    invite_form.agency_ids.choices = choices(*((a.id, a.name) for a in meeting.council.members))
+    invite_form.fill(meeting.council.members)
     recorder_form = None
     if reader.can_run and meeting.status != MeetingStatus.ENDED:
         recorder_form = RecorderForm(recorder_id=meeting.recorder_id)
@@ -95,8 +95,20 @@ def detail(meeting_id: int):
         recorder_form=recorder_form,
         mark_form=MarkForm(),
         ledger_tier=Tier(meeting.tier) in LEDGER_TIERS,
-        attendance=presence.attendance_of(meeting),
+        attendance=attendance.records(meeting),
+        unrecorded=attendance.answered_not_recorded(meeting),
+        can_record=access.can_record(user, meeting),
+        person_form=_person_form(meeting),
+        steps=hub.steps_for(user, meeting),
+        documents=hub.documents(meeting) if reader.can_run else [],
     )
+
+
+def _person_form(meeting: Meeting) -> PersonForm:
+    """Return the form adding a person to the attendance record."""
+    form = PersonForm(formdata=None)
+    form.fill(attendance.agency_choices(meeting))
+    return form
 
 
 def _back(meeting_id: int, anchor: str = ""):
@@ -148,10 +160,13 @@ def invite(meeting_id: int):
     user = me()
     meeting = access.get_meeting_or_404(user, meeting_id, run=True)
     form = InviteForm()
-    form.agency_ids.choices = choices(*((a.id, a.name) for a in meeting.council.members))
+    form.fill(meeting.council.members)
     form.validate_on_submit()
+    agency_ids = form.agency_ids.data or []
     return _attempt(
-        meeting_id, lambda: services.invite(user, meeting, form.agency_ids.data or []), "招待しました。"
+        meeting_id,
+        lambda: services.invite(user, meeting, agency_ids, household=form.household()),
+        "招待しました。",
     )
 
 

@@ -21,6 +21,7 @@ REPORT_ACTION_LABELS = {
 def init_app(app) -> None:
     """Register the reports blueprint (every sub-feature's pages), menu links, home panels and labels."""
     # Importing each views module adds its routes to the one blueprint of reports.blueprint.
+    from portal import notices
     from portal.audit import register_action_labels
     from portal.home import NavItem, register_home_panel, register_nav_item
     from reports import access, panels, signals
@@ -28,6 +29,7 @@ def init_app(app) -> None:
     from reports.alerts import views as alert_views  # noqa: F401
     from reports.assessments import views as assessment_views
     from reports.blueprint import bp
+    from reports.board import services as board_services
     from reports.board import views as board_views  # noqa: F401
     from reports.monthly import views as monthly_views  # noqa: F401
     from reports.upload import views as upload_views  # noqa: F401
@@ -36,6 +38,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     signals.register()
     case_alarms.register()
+    notices.register(board_services.send_notice)
     register_action_labels(REPORT_ACTION_LABELS)
     register_nav_item(NavItem("定期報告", "reports.monthly", access.may_report, order=20))
     register_nav_item(NavItem("アラート", "reports.alerts", access.may_oversee, order=21))

@@ -9,15 +9,17 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from cases import signals
-from cases.models import Case
-from cases.signals import AlertLine, ReportLine, ReportSource
+from cases import policy, signals
+from cases.models import Case, Part
+from cases.signals import AlertLine, ReportLine, ReportSource, ScaleTrend
 from portal.extensions import db
 from portal.models import User
 from reports import access
 from reports.alerts.models import Alert, ImmediateReason, ImmediateReport
-from reports.assessments.services import falling_scale_cases
+from reports.assessments.models import AssessmentSheet
+from reports.assessments.services import falling_scale_cases, is_falling
 from reports.monthly.models import ABSENCE_ALERT_DAYS, Concern, MonthlyReport, MonthlyReportRow, ReportState
+from reports.monthly.periods import Period
 
 # Reasons found in what the agencies sent, in the order the agenda lists them.
 REASON_LABELS = {
@@ -114,7 +116,7 @@ def latest_lines(viewer: User, case_ids: list[int]) -> dict[int, list[ReportLine
         newest[row.case_id].append(
             ReportLine(
                 child_id=row.child_id,
-                period=f"{report.year}年{report.month}月分",
+                period=Period(report.year, report.month).label,  # 令和8年10月分, as the monthly form says
                 attendance="—" if row.attended_days is None else f"{row.attended_days}日/{absent}日",
                 concern=Concern(row.concern).label if row.concern else "",
                 condition=row.condition or "",
@@ -147,6 +149,35 @@ def recent_alerts(viewer: User, case_ids: list[int]) -> dict[int, list[AlertLine
     return dict(found)
 
 
+def safety_trends(viewer: User, case_ids: list[int]) -> dict[int, list[ScaleTrend]]:
+    """Return, per case, each agency's safety scales, as the sheets are read: the council's
+    coordinators read every agency's, an agency its own (for cases whose reports it may see)."""
+    if not case_ids:
+        return {}
+    coordinated = policy.coordinated_council_ids(viewer)
+    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    readable = {
+        cid: (c.council_id in coordinated, policy.access_for(viewer, c).can(Part.REPORTS))
+        for cid, c in cases.items()
+    }
+    rows = db.session.scalars(
+        select(AssessmentSheet)
+        .where(AssessmentSheet.case_id.in_(case_ids))
+        .order_by(AssessmentSheet.assessed_on, AssessmentSheet.written_at, AssessmentSheet.id)
+    ).all()
+    history: dict[tuple[int, int], list[AssessmentSheet]] = defaultdict(list)
+    for sheet in rows:
+        every, reports = readable.get(sheet.case_id, (False, False))
+        if every or (reports and sheet.agency_id == viewer.agency_id):
+            history[(sheet.case_id, sheet.agency_id)].append(sheet)
+    found: dict[int, list[ScaleTrend]] = defaultdict(list)
+    for (case_id, _agency_id), sheets in history.items():
+        scales = tuple(s.safety_scale for s in sheets)
+        trend = ScaleTrend(sheets[-1].agency.name, scales, sheets[-1].assessed_on, is_falling(list(scales)))
+        found[case_id].append(trend)
+    return dict(found)
+
+
 def register() -> None:
     """Answer cases.signals for the features that discuss cases."""
-    signals.register(ReportSource(REASON_LABELS, find_reasons, latest_lines, recent_alerts))
+    signals.register(ReportSource(REASON_LABELS, find_reasons, latest_lines, recent_alerts, safety_trends))

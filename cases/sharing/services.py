@@ -20,13 +20,14 @@ from portal.refusals import Refusal
 from portal.transaction import transaction
 from portal.types import utcnow
 
-# What each kind of involvement shares on the statutory basis (or the meeting, for invitees).
+# What each kind of involvement shares on the statutory basis (or the meeting, for invitees: the
+# case-wide part of policy.meeting_invitation_grants, which also names the agency's own children).
 INVOLVEMENT_PARTS = {
     InvolvementKind.ENROLLED: parts_mask([Part.BASIC, Part.LEDGER, Part.NOTES, Part.REPORTS]),
     InvolvementKind.LEAD: ALL_PARTS_MASK,
     InvolvementKind.CHILD_GUIDANCE: ALL_PARTS_MASK,
     InvolvementKind.ASSIGNED: parts_mask([Part.BASIC, Part.LEDGER, Part.NOTES]),
-    InvolvementKind.MEETING: parts_mask([Part.BASIC, Part.LEDGER, Part.MEETINGS]),
+    InvolvementKind.MEETING: parts_mask([Part.LEDGER, Part.MEETINGS]),
 }
 
 
@@ -55,11 +56,15 @@ def involve(
     ended_on: date | None = None,
     child_id: int | None = None,
     note: str = "",
+    household: bool = False,
+    reason: str = "",
 ) -> Involvement:
     """Record an involvement the ledger's rules call for, with its grant (joins the caller's transaction).
 
     Registration involves each child's school or nursery and the lead agency, and the council's rule
     brings in the 児童相談所; add_involvement is a coordinator's own addition on the sharing page.
+    A meeting involvement shares what policy.meeting_invitation_grants gives (the household only
+    when `household` is set, with its `reason`).
     """
     agency = db.session.get(Agency, agency_id)
     if agency is None or case.council not in agency.councils:
@@ -68,6 +73,8 @@ def involve(
         )
     if ended_on and ended_on < started_on:
         raise Refusal("終了日が開始日より前です。")
+    if household and not reason.strip():
+        raise Refusal("世帯全体（ほかの子ども・保護者）を共有する理由を入力してください。")
     with transaction():
         involvement = Involvement(
             case_id=case.id,
@@ -82,24 +89,38 @@ def involve(
         db.session.add(involvement)
         db.session.flush()
         cause = GrantCause.MEETING if kind == InvolvementKind.MEETING else GrantCause.STATUTORY
-        grant = AccessGrant(
-            case_id=case.id,
-            agency_id=agency_id,
-            cause=cause.value,
-            parts=INVOLVEMENT_PARTS[kind],
-            child_id=child_id if kind == InvolvementKind.ENROLLED else None,
-            valid_from=started_on,
-            valid_until=ended_on,
-            involvement_id=involvement.id,
-            granted_by_id=getattr(user, "id", None),
-        )
-        db.session.add(grant)
+        if kind == InvolvementKind.MEETING:
+            scopes = policy.meeting_invitation_grants(case, agency_id, household)
+        else:
+            scopes = [(INVOLVEMENT_PARTS[kind], child_id if kind == InvolvementKind.ENROLLED else None)]
+        grants = [
+            AccessGrant(
+                case_id=case.id,
+                agency_id=agency_id,
+                cause=cause.value,
+                parts=mask,
+                child_id=scope,
+                valid_from=started_on,
+                valid_until=ended_on,
+                involvement_id=involvement.id,
+                reason=reason,
+                granted_by_id=getattr(user, "id", None),
+            )
+            for mask, scope in scopes
+        ]
+        db.session.add_all(grants)
         db.session.flush()
         audit.record(
             "case.involvement_add",
             actor=user,
             target=case,
-            detail={"agency_id": agency_id, "kind": kind.value, "child_id": child_id, "grant_id": grant.id},
+            detail={
+                "agency_id": agency_id,
+                "kind": kind.value,
+                "child_id": child_id,
+                "grant_id": grants[0].id,
+                "household": household,
+            },
         )
         return involvement
 
@@ -114,12 +135,25 @@ def add_involvement(
     ended_on: date | None = None,
     child_id: int | None = None,
     note: str = "",
+    household: bool = False,
+    reason: str = "",
 ) -> Involvement:
     """Record an agency's involvement in a case (coordinators only)."""
     policy.require(policy.can_manage_sharing(user, case))
     if child_id is not None and child_id not in {c.id for c in case.children}:
         raise Refusal("対象の子どもが正しくありません。")
-    return involve(user, case, agency_id, kind, started_on, ended_on=ended_on, child_id=child_id, note=note)
+    return involve(
+        user,
+        case,
+        agency_id,
+        kind,
+        started_on,
+        ended_on=ended_on,
+        child_id=child_id,
+        note=note,
+        household=household,
+        reason=reason,
+    )
 
 
 def end_involvement(user: User, case: Case, involvement_id: int, ended_on: date) -> None:

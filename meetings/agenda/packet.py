@@ -88,7 +88,7 @@ def _case(doc, item: AgendaItem, case: Case, view: View, latest: list) -> None:
         wordfile.add_heading(doc, "最新の定期報告", 3)
         named = {c.id: c.name for c in case.children if c.name in names}
         lines = [_report_line(line, named) for line in latest]
-        header = ["こども", "期間", "出席/欠席", "心配の度合い", "様子"]
+        header = ["こども", "期間", "出席/欠席", "気になる度合い", "様子"]
         wordfile.add_table(doc, lines, header=header, widths_mm=[28, 32, 25, 22, 63])
 
 

@@ -12,7 +12,7 @@ from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
 from werkzeug.exceptions import HTTPException
 
 from meetings import access
-from meetings.live import changes, payloads, presence
+from meetings.live import changes, clock, payloads, presence
 from meetings.live import services as live
 from meetings.live.models import Presence
 from meetings.models import Meeting
@@ -72,6 +72,12 @@ DECISION = {
     "next_review_on": schemas.day(),
     "lead_agency_id": schemas.ident(required=False),
     "closure_reason": schemas.text(30),
+    "situation": schemas.text(4 * live.MAX_DECISION),
+    "risk_level": schemas.number(1, 3),
+    "risk_reason": schemas.text(800),
+    "short_goals": schemas.text(4 * live.MAX_DECISION),
+    "long_goals": schemas.text(4 * live.MAX_DECISION),
+    "key_person": schemas.text(480),
 }
 ASSIGN = {
     **ITEM,
@@ -184,6 +190,14 @@ class MeetingNamespace(Namespace):
         """Start the meeting."""
         return self._run(data, MEETING, lambda u, m, f: live.start(u, m))
 
+    def on_pause(self, data):
+        """Pause the meeting (休憩): the item's time stops on every page."""
+        return self._run(data, MEETING, lambda u, m, f: clock.pause(u, m))
+
+    def on_resume(self, data):
+        """Resume the paused meeting."""
+        return self._run(data, MEETING, lambda u, m, f: clock.resume(u, m))
+
     def on_move(self, data):
         """Make an item current."""
         return self._run(data, ITEM, lambda u, m, f: live.go_to(u, m, f["item_id"]))
@@ -198,11 +212,13 @@ class MeetingNamespace(Namespace):
         """Record an item's decision, next review, lead agency or closure."""
 
         def operation(user, meeting, f):
+            names = ("situation", "risk_level", "risk_reason", "short_goals", "long_goals", "key_person")
             decision = live.Decision(
                 decision=f["decision"],
                 next_review_on=f["next_review_on"],
                 lead_agency_id=f["lead_agency_id"],
                 closure_reason=f["closure_reason"],
+                **{name: f[name] for name in names},
             )
             return live.record(user, meeting, f["item_id"], decision)
 

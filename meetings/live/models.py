@@ -3,7 +3,7 @@
 import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -46,16 +46,50 @@ class Presence(db.Model):
 
 
 class Attendance(db.Model):
-    """A person who joined the live meeting (出席者), kept for the minutes."""
+    """One person's attendance (出席者), kept as a record for the minutes and the numbered copies.
+
+    Joining the live room adds a row; the facilitator or 記録係 marks who attended, adds people in the
+    room without a device (user_id empty) and people of agencies without accounts (agency_name),
+    and notes late arrivals and early leaves.
+    """
 
     __tablename__ = "meeting_attendance"
     __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     first_joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For a person without an account: the name, and the agency's name when it has no account.
+    name: Mapped[str] = mapped_column(String(60), default="")
+    agency_name: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(60), default="")
+    attended: Mapped[bool] = mapped_column(Boolean, default=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    left_early: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(120), default="")
 
-    user: Mapped[User] = relationship(lazy="joined")
-    agency: Mapped[Agency] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+    @property
+    def person_name(self) -> str:
+        """Return who attended, by name."""
+        return self.user.name if self.user else self.name
+
+    @property
+    def agency_label(self) -> str:
+        """Return the agency's name (an agency without an account by its typed name)."""
+        return self.agency.name if self.agency else self.agency_name
+
+    @property
+    def person_title(self) -> str:
+        """Return the person's role (職名)."""
+        return self.title or (self.user.title if self.user else "")
+
+    @property
+    def remark(self) -> str:
+        """Return 遅参・早退 and the note, as the minutes print them."""
+        marks = [m for m, on in (("遅参", self.late), ("早退", self.left_early)) if on]
+        return "・".join(marks + ([self.note] if self.note else []))

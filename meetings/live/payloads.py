@@ -10,6 +10,7 @@ from cases import codes, policy
 from cases.models import Case, Part
 from meetings import access
 from meetings.agenda import triage
+from meetings.live.card import case_card
 from meetings.models import AgendaItem, Mark, Meeting
 from portal.dates import wareki
 from portal.models import User
@@ -33,6 +34,10 @@ def header(meeting: Meeting) -> dict:
         "status_label": meeting.status_label,
         "current_item_id": meeting.current_item_id,
         "item_started_at": _ms(meeting.item_started_at),
+        "paused": meeting.paused_at is not None,
+        "paused_at": _ms(meeting.paused_at),
+        "started_at": _ms(meeting.started_at),
+        "minutes_planned": meeting.minutes_planned,
         "server_now": _ms(utcnow()),
         "change_number": meeting.change_number,
     }
@@ -75,6 +80,12 @@ class Reader:
             "notes_version": item.notes_version,
             "decision": item.decision,
             "decided": item.decided_at is not None,
+            "situation": item.situation,
+            "risk_level": item.risk_level,
+            "risk_reason": item.risk_reason,
+            "short_goals": item.short_goals,
+            "long_goals": item.long_goals,
+            "key_person": item.key_person,
             "next_review_on": item.next_review_on.isoformat() if item.next_review_on else None,
             "next_review_label": wareki(item.next_review_on) if item.next_review_on else "",
             "lead_agency": item.lead_agency.name if item.lead_agency else "",
@@ -103,6 +114,9 @@ class Reader:
             data["mark_label"] = Mark(item.mark).label if item.mark else ""
             data["reasons"] = triage.reason_labels(item)
             data["draft_policy"] = item.draft_policy
+            if item.id == self.meeting.current_item_id:
+                # The current item carries each case's card, built for this reader's agency.
+                data["cards"] = [case_card(self.user, c, self.access[c.id]) for c in item.cases]
         return data
 
     def _case(self, case: Case) -> dict:

@@ -66,8 +66,10 @@ def present_users(meeting_id: int) -> list[User]:
 
 def attendance_of(meeting: Meeting) -> list[Attendance]:
     """Return who joined the meeting (出席者), by agency, for the page and the minutes."""
-    rows = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()
-    return sorted(rows, key=lambda a: (a.agency.name, a.user.name))
+    rows = db.session.scalars(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.attended)
+    ).all()
+    return sorted(rows, key=lambda a: (a.agency_label, a.person_name))
 
 
 class Heartbeat:

@@ -1,24 +1,22 @@
-"""The live room's operations: start, move, notes (version-checked), decisions, roles, presence, end.
+"""The live room's operations: start, move, notes (version-checked), roles, end (decisions: decisions.py).
 
 Each operation is one transaction with its audit row and takes the meeting's next change number,
 which it returns; the socket handlers send that change, built per reader, after the commit.
 """
 
-from dataclasses import dataclass
+import json
 from datetime import date
 
-from sqlalchemy import delete
-
-from cases import codes, policy
+from cases import policy
 from cases.ledger import services as case_services
 from cases.models import Case, Status
-from meetings import access
-from meetings.live import payloads
-from meetings.live.changes import Change, take_change_number
-from meetings.live.models import Presence
+from meetings import access, notify
+from meetings.live import attendance, payloads, presence
+from meetings.live.changes import Change
+from meetings.live.decisions import MAX_DECISION, Decision, record
+from meetings.live.ops import _change, _item, _require_live, _require_recording
 from meetings.models import AgendaItem, Mark, Meeting, MeetingStatus, RoleAssignment
 from meetings.services import meeting_day
-from portal import audit
 from portal.extensions import db
 from portal.models import Agency, User
 from portal.refusals import Refusal
@@ -27,7 +25,6 @@ from portal.types import utcnow
 
 # Longest texts the live room keeps (the payload check allows more, so these messages can say so).
 MAX_NOTES = 20000
-MAX_DECISION = 5000
 MAX_TASK = 2000
 
 
@@ -43,41 +40,6 @@ class NotesConflict(Refusal):
         self.version = item.notes_version
 
 
-def _change(
-    meeting: Meeting, user: User, kind: str, item_ids: list[int], detail: dict | None = None
-) -> Change:
-    """Number and audit one change, in the operation's transaction."""
-    change = take_change_number(meeting, user, kind, item_ids)
-    audit.record(
-        f"meeting.{kind}", actor=user, target=meeting, detail={"change": change.number, **(detail or {})}
-    )
-    return change
-
-
-def _require_live(user: User, meeting: Meeting) -> None:
-    """Refuse live operations by anyone but the meeting's runners, or on a meeting not running."""
-    policy.require(access.can_run(user, meeting))
-    if meeting.status != MeetingStatus.LIVE:
-        raise Refusal("会議は開催中ではありません。")
-
-
-def _require_recording(user: User, meeting: Meeting) -> None:
-    """Refuse record operations by anyone but a runner or the 記録係, or on a meeting not running."""
-    policy.require(access.can_record(user, meeting))
-    if meeting.status != MeetingStatus.LIVE:
-        raise Refusal("会議は開催中ではありません。")
-
-
-def _item(meeting: Meeting, item_id, user: User | None = None) -> AgendaItem:
-    """Return one item of the meeting (with `user`: only one whose cases that person may see)."""
-    item = db.session.get(AgendaItem, item_id) if isinstance(item_id, int) else None
-    if item is None or item.meeting_id != meeting.id:
-        raise Refusal("議題が見つかりません。")
-    if user is not None and not payloads.Reader(user, meeting).sees(item):
-        raise Refusal("議題が見つかりません。")
-    return item
-
-
 def start(user: User, meeting: Meeting) -> Change:
     """Open the meeting; the first item becomes current."""
     with transaction():
@@ -91,6 +53,8 @@ def start(user: User, meeting: Meeting) -> Change:
         first = meeting.items[0] if meeting.items else None
         meeting.current_item_id = first.id if first else None
         meeting.item_started_at = now if first else None
+        # Everyone already in the room attends from the start (they joined before it was live).
+        attendance.record_present(meeting, presence.present_users(meeting.id))
         change = _change(meeting, user, "start", [first.id] if first else [])
     db.session.refresh(meeting)
     return change
@@ -104,6 +68,7 @@ def go_to(user: User, meeting: Meeting, item_id: int) -> Change:
         previous = meeting.current_item_id
         meeting.current_item_id = item.id
         meeting.item_started_at = utcnow()
+        meeting.paused_at = None  # taking up an item ends a pause
         touched = [i for i in (previous, item.id) if i]
         change = _change(meeting, user, "move", touched, {"item": item.id})
     db.session.refresh(meeting)
@@ -122,49 +87,6 @@ def save_notes(user: User, meeting: Meeting, item_id: int, text: str, base_versi
         item.notes = text
         item.notes_version += 1
         change = _change(meeting, user, "notes", [item.id], {"item": item.id, "version": item.notes_version})
-    db.session.refresh(meeting)
-    return change
-
-
-@dataclass
-class Decision:
-    """What the meeting decided on a case item."""
-
-    decision: str = ""
-    next_review_on: date | None = None
-    lead_agency_id: int | None = None
-    closure_reason: str = ""
-
-
-def record(user: User, meeting: Meeting, item_id: int, data: Decision) -> Change:
-    """Record the decision (援助方針), next review, lead agency change or closure for a case item."""
-    with transaction():
-        _require_recording(user, meeting)
-        item = _item(meeting, item_id, user)
-        if item.case_id is None:
-            raise Refusal("ケースの議題だけに決定を記録できます。")
-        problems = []
-        runs = access.can_run(user, meeting)
-        if not runs and (
-            data.closure_reason != item.closure_reason or (data.lead_agency_id or None) != item.lead_agency_id
-        ):
-            problems.append("主担当機関の変更と終結は進行役が記録します。")
-        if data.lead_agency_id and data.lead_agency_id not in {a.id for a in meeting.council.members}:
-            problems.append("主担当機関は協議会の構成機関から選んでください。")
-        if data.closure_reason and data.closure_reason not in codes.labels("closure_reason"):
-            problems.append("終結理由を選んでください。")
-        if data.next_review_on and data.next_review_on < meeting_day(meeting):
-            problems.append("次回確認時期は会議の日より後にしてください。")
-        if len(data.decision) > MAX_DECISION:
-            problems.append(f"援助方針が長すぎます（{MAX_DECISION}字まで）。")
-        if problems:
-            raise Refusal(*problems)
-        item.decision = data.decision.strip()
-        item.next_review_on = data.next_review_on
-        item.lead_agency_id = data.lead_agency_id
-        item.closure_reason = data.closure_reason
-        item.decided_at = utcnow()
-        change = _change(meeting, user, "decision", [item.id], {"item": item.id})
     db.session.refresh(meeting)
     return change
 
@@ -248,6 +170,7 @@ def end(user: User, meeting: Meeting) -> Change:
     """
     _require_live(user, meeting)
     day = meeting_day(meeting)
+    _keep_who_saw(meeting)
     for item in meeting.items:
         if item.case is None or item.decided_at is None or item.written_back_at is not None:
             continue
@@ -256,10 +179,28 @@ def end(user: User, meeting: Meeting) -> Change:
         meeting.status = MeetingStatus.ENDED.value
         meeting.ended_at = utcnow()
         meeting.current_item_id = None
-        db.session.execute(delete(Presence).where(Presence.meeting_id == meeting.id))
+        meeting.paused_at = None
+        # The pages stay connected (and present) so that the end reaches every one of them at once.
         change = _change(meeting, user, "end", [])
+        for item in meeting.items:
+            for row in item.assignments:
+                notify.task(user, meeting, row)
     db.session.refresh(meeting)
     return change
+
+
+def _keep_who_saw(meeting: Meeting) -> None:
+    """Note on each case item the invited and attending agencies that could see it before the write-back."""
+    agencies = {i.agency_id for i in meeting.invitees} | {a.agency_id for a in attendance.attended(meeting)}
+    with transaction():
+        readers = [
+            (aid, payloads.Reader(access.agency_viewer(db.session.get(Agency, aid)), meeting))
+            for aid in agencies
+            if aid
+        ]
+        for item in meeting.items:
+            if item.case_id is not None:
+                item.seen_by = json.dumps(sorted(aid for aid, reader in readers if reader.sees(item)))
 
 
 def _write_back(user: User, meeting: Meeting, item: AgendaItem, day: date) -> None:
@@ -286,6 +227,13 @@ def _write_case(user: User, meeting: Meeting, item: AgendaItem, case: Case, day:
         changes["next_review_on"] = item.next_review_on
     if item.lead_agency_id and item.lead_agency_id != case.lead_agency_id:
         changes["lead_agency_id"] = item.lead_agency_id
+    if item.risk_level and item.risk_level != case.risk_level:
+        changes["risk_level"] = item.risk_level
+    if item.key_person and item.key_person != case.key_person:
+        changes["key_person"] = item.key_person
     case_services.update_case(user, case, changes, case.version, source=f"meeting:{meeting.id}")
     if item.closure_reason and case.status != Status.CLOSED.value:
         case_services.close_case(user, case, day, item.closure_reason)
+
+
+__all__ = ["MAX_DECISION", "Decision", "record"]

@@ -12,10 +12,10 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from cases import codes
-from cases.models import Case
+from cases.models import RISK_LABELS, Case
 from meetings import access
 from meetings.agenda import triage
-from meetings.live import presence
+from meetings.live import attendance
 from meetings.minutes.models import TEXT_LIMIT, Minutes, MinutesSection, MinutesVersion, VersionStatus
 from meetings.models import AgendaItem, Meeting, MeetingStatus
 from meetings.services import JST
@@ -72,6 +72,10 @@ def _section(item: AgendaItem) -> MinutesSection:
     ]
     if reasons:
         situation.append(f"協議の理由: {reasons}")
+    if item.risk_level:
+        changed = RISK_LABELS.get(item.risk_level, "")
+        situation.append(f"リスクの変更: {changed}（理由: {item.risk_reason}）")
+    situation += [line for line in (item.situation or "").splitlines() if line.strip()]
     lead = item.lead_agency or case.lead_agency
     section.case_id = case.id
     section.case_number = case.case_number
@@ -82,7 +86,9 @@ def _section(item: AgendaItem) -> MinutesSection:
     )
     section.situation = _html("\n".join(situation))
     section.lead_agency = lead.name if lead else ""
-    section.key_person = case.key_person
+    section.key_person = item.key_person or case.key_person
+    section.short_goals = _html(item.short_goals)
+    section.long_goals = _html(item.long_goals)
     section.next_review = wareki(item.next_review_on or case.next_review_on)
     if item.closure_reason:
         section.closure = codes.label("closure_reason", item.closure_reason)
@@ -97,19 +103,8 @@ def _held(meeting: Meeting) -> str:
 
 
 def attendees_of(meeting: Meeting) -> list[dict]:
-    """Return who attended: people who joined the room, and agencies that answered 出席 without joining."""
-    rows = [
-        {"agency_id": a.agency_id, "agency": a.agency.name, "name": a.user.name, "title": a.user.title}
-        for a in presence.attendance_of(meeting)
-    ]
-    joined = {r["agency_id"] for r in rows}
-    for invitee in meeting.invitees:
-        if invitee.response == "attending" and invitee.agency_id not in joined:
-            person = invitee.user.name if invitee.user else ""
-            agency = invitee.agency
-            rows.append({"agency_id": agency.id, "agency": agency.name, "name": person, "title": ""})
-            joined.add(invitee.agency_id)
-    return sorted(rows, key=lambda r: (r["agency"], r["name"]))
+    """Return who attended, as the attendance record says (meetings.live.attendance)."""
+    return attendance.attendee_rows(meeting)
 
 
 def minutes_of(meeting: Meeting) -> Minutes | None:

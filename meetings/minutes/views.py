@@ -9,7 +9,7 @@ from meetings.agenda import packet
 from meetings.blueprint import bp
 from meetings.minutes import services as minutes
 from meetings.minutes import word as minutes_word
-from meetings.minutes.forms import CorrectionForm, HandoutsForm, MinutesForm
+from meetings.minutes.forms import TEXT_SUFFIX, CorrectionForm, HandoutsForm, MinutesForm, as_lines
 from meetings.minutes.models import MINUTES_ACTION_LABELS
 from meetings.minutes.word import MinutesCopy, View
 from portal.audit import register_action_labels
@@ -65,8 +65,10 @@ def minutes_page(meeting_id: int):
         form=form,
         correction_form=CorrectionForm(),
         handouts_form=HandoutsForm(collect=bool(found and found.collect_handouts)),
-        recipients=minutes_word.recipients(meeting, attending=meeting.status == "ended") if can_run else [],
+        recipients=minutes_word.recipients(meeting) if can_run else [],
         copies=copies,
+        as_lines=as_lines,
+        text_suffix=TEXT_SUFFIX,
     )
 
 
@@ -143,10 +145,10 @@ def minutes_handouts(meeting_id: int):
     return _attempt(meeting_id, lambda: minutes.set_collect_handouts(user, meeting, collect), done)
 
 
-def _copy(meeting, attending: bool):
+def _copy(meeting):
     """Return the copy asked for (?agency=<id> for an agency's numbered copy), or 404."""
     agency_id = arg_id("agency")
-    copy = minutes_word.copy_for(me(), meeting, agency_id, attending)
+    copy = minutes_word.copy_for(me(), meeting, agency_id)
     if copy is None:
         abort(404)
     return copy
@@ -162,7 +164,7 @@ def minutes_docx(meeting_id: int):
     version = (found.latest if access.can_run(user, meeting) else found.confirmed) if found else None
     if version is None:
         abort(404)
-    copy = _copy(meeting, attending=True)
+    copy = _copy(meeting)
     content = minutes_word.build(version, copy)
     minutes_word.record_copy(user, meeting, "minutes", copy, version.number)
     name = f"会議録_{meeting.title}_第{version.number}版_{copy.label}.docx"
@@ -175,7 +177,7 @@ def packet_docx(meeting_id: int):
     """Download the meeting packet as Word, with the same per-recipient rule."""
     user = me()
     meeting = access.get_meeting_or_404(user, meeting_id)
-    copy = _copy(meeting, attending=False)
+    copy = _copy(meeting)
     content = packet.build(meeting, copy)
     minutes_word.record_copy(user, meeting, "packet", copy, None)
     name = f"会議資料_{meeting.title}_{copy.label}.docx"

@@ -14,15 +14,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cases import policy
 from cases.models import Case, Part
 from meetings import access
+from meetings.minutes import word_parts as parts
 from meetings.minutes.models import Minutes, MinutesSection, MinutesVersion
 from meetings.minutes.services import attendees_of
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingStatus
 from portal import audit, wordfile
 from portal.extensions import db
 from portal.models import Agency, User
 from portal.transaction import transaction
 from portal.types import UTCDateTime, utcnow
-from portal.wordfile import Html
 
 NOT_SHARED = "（非共有）"
 COLLECT_LINE = "配付資料は会議終了後に回収します。"
@@ -64,17 +64,27 @@ class Copy:
         return f"配付番号 {self.number}　{name}" if self.number else name
 
 
-def recipients(meeting: Meeting, attending: bool) -> list[Agency]:
-    """Return the agencies given numbered copies: those attending, else those invited and not declining."""
+def recipients(meeting: Meeting, attending: bool | None = None) -> list[Agency]:
+    """Return the agencies given numbered copies, in 配付番号 order.
+
+    After the meeting (or with `attending`): the agencies that attended and every agency given a task;
+    before it, those invited and not declining. The minutes and the 会議資料 number from the same
+    list, so every 配付番号 on the page opens both documents.
+    """
+    if attending is None:
+        attending = meeting.status == MeetingStatus.ENDED
     if attending:
         ids = {row["agency_id"] for row in attendees_of(meeting)}
+        ids |= {a.agency_id for item in meeting.items for a in item.assignments}
     else:
         ids = {i.agency_id for i in meeting.invitees if i.response != "declined"}
-    agencies = [db.session.get(Agency, i) for i in ids]
-    return sorted((a for a in agencies if a is not None), key=lambda a: a.name)
+    agencies = [db.session.get(Agency, i) for i in ids if i is not None]
+    return sorted((a for a in agencies if a is not None), key=lambda a: (a.name, a.id))
 
 
-def copy_for(user: User, meeting: Meeting, agency_id: int | None, attending: bool) -> Copy | None:
+def copy_for(
+    user: User, meeting: Meeting, agency_id: int | None, attending: bool | None = None
+) -> Copy | None:
     """Return the copy this person may take: their own, or (running the meeting) an agency's numbered one."""
     numbered = recipients(meeting, attending)
     number_of = {a.id: n for n, a in enumerate(numbered, start=1)}
@@ -95,6 +105,12 @@ class View:
         cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids)))) if case_ids else []
         self.access = policy.access_map(viewer, cases)
         self.shared = access.shared_case_ids(viewer, cases)
+
+    def keep_seen(self, viewer: User, sections: list[MinutesSection]) -> None:
+        """Keep showing the items the viewer's agency could see at the meeting (a case closed there)."""
+        for section in sections:
+            if section.item is not None and viewer.agency_id in section.item.seen_agency_ids:
+                self.shared |= set(section.case_ids)
 
     @classmethod
     def of_sections(cls, viewer: User, sections: list[MinutesSection]) -> "View":
@@ -156,7 +172,9 @@ def build(version: MinutesVersion, copy: Copy) -> bytes:
     minutes: Minutes = version.minutes
     meeting = minutes.meeting
     view = View.of_sections(copy.viewer, version.sections)
+    view.keep_seen(copy.viewer, version.sections)
     doc = wordfile.new_document(council_name=meeting.council.name, title=f"会議録 {version.title}")
+    parts.page_label(doc, copy.label)
     wordfile.add_heading(doc, "会議録" + ("" if version.locked else "（下書き）"), 0)
     wordfile.add_text(doc, copy.label, align="right", bold=True)
     if version.number > 1:
@@ -171,57 +189,25 @@ def build(version: MinutesVersion, copy: Copy) -> bytes:
     ]
     if minutes.collect_handouts:
         rows.append(["配付資料の回収", COLLECT_LINE])
+    rows += parts.signatures(version, meeting)
     wordfile.add_table(doc, rows, widths_mm=[35, 135], header_column=True)
     wordfile.add_heading(doc, "出席機関・出席者", 1)
-    people = [[a["agency"], a["name"] or "—", a["title"] or ""] for a in version.attendee_list]
-    header = ["機関", "氏名", "職名"]
-    wordfile.add_table(doc, people or [["—", "", ""]], header=header, widths_mm=[70, 50, 50])
+    people = [
+        [a["agency"], a["name"] or "—", a["title"] or "", a.get("remark", "")] for a in version.attendee_list
+    ]
+    header = ["機関", "氏名", "職名", "備考"]
+    wordfile.add_table(doc, people or [["—", "", "", ""]], header=header, widths_mm=[62, 40, 40, 28])
     wordfile.add_heading(doc, "議題", 1)
     for section in version.sections:
-        wordfile.add_text(doc, f"{section.position}. {_title(section, view)}")
+        wordfile.add_text(doc, f"{section.position}. {parts.title(section, view)}")
+    compact = [s for s in version.sections if parts.is_compact(s)]
+    parts.shared_table(doc, compact, view)
     for section in version.sections:
-        _section(doc, section, view)
+        if section not in compact:
+            parts.section(doc, section, view)
     if version.remarks:
         wordfile.add_heading(doc, "その他", 1)
         wordfile.add_rich_text(doc, version.remarks)
     if minutes.collect_handouts:
         wordfile.add_text(doc, f"※ {COLLECT_LINE}", bold=True)
     return wordfile.to_bytes(doc)
-
-
-def _title(section: MinutesSection, view: View) -> str:
-    """Return an item's title as this copy may show it."""
-    if not view.shows(section):
-        return NOT_SHARED
-    if section.case_id:
-        return f"{section.title}　{view.heading(section)}"
-    return section.title
-
-
-def _section(doc, section: MinutesSection, view: View) -> None:
-    """Write one item: its own heading, then what was minuted (or only 非共有)."""
-    wordfile.add_heading(doc, f"議題{section.position}　{_title(section, view)}", 2)
-    if not view.shows(section):
-        return
-    for name, heading in section.fields.items():
-        value = getattr(section, name)
-        if value or section.case_id:
-            wordfile.add_heading(doc, heading, 3)
-            if value:
-                wordfile.add_rich_text(doc, value)
-            else:
-                wordfile.add_text(doc, "—")
-    if section.case_id:
-        rows = [
-            ["主担当機関", section.lead_agency or "—"],
-            ["キーパーソン", section.key_person or "—"],
-            ["次回開催予定/モニタリング時期", section.next_review or "—"],
-        ]
-        if section.closure:
-            rows.append(["終結", section.closure])
-        wordfile.add_table(doc, rows, widths_mm=[60, 110], header_column=True)
-    roles = [[r["agency"], r["person"] or "—", Html(r["task"]), r["due"] or "—"] for r in section.role_list]
-    if roles or section.case_id:
-        wordfile.add_heading(doc, "役割分担", 3)
-        header = ["機関", "担当者", "役割", "期限"]
-        wordfile.add_table(doc, roles or [["—", "", "", ""]], header=header, widths_mm=[45, 30, 70, 25])

@@ -242,3 +242,19 @@ def mark_read(user: User, notification_id: int) -> bool:
             return False
         notice.read_at = notice.read_at or utcnow()
     return True
+
+
+def send_notice(people: list[User], notice, by: User | None) -> int:
+    """Add an in-portal notice for each person and mail them when SMTP is configured (portal.notices)."""
+    for person in people:
+        db.session.add(
+            Notification(
+                user_id=person.id,
+                kind=notice.kind[:20],
+                title=notice.title[:200],
+                body=notice.body,
+                link=notice.link[:200],
+                created_by_id=getattr(by, "id", None),
+            )
+        )
+    return mail.send_many([p.email for p in people if p.email], notice.title, notice.body)

@@ -26,8 +26,17 @@
     lastNumber = m.change_number;
     root.setAttribute("data-change-number", String(lastNumber));
     root.setAttribute("data-status", m.status);
-    $("change-number").textContent = String(lastNumber);
+    root.setAttribute("data-paused", m.paused ? "yes" : "no");
     $("meeting-status").textContent = m.status_label;
+    $("ended-note").hidden = m.status !== "ended";
+    var tools = $("runner-tools");
+    if (tools) {
+      var state = m.status === "live" ? (m.paused ? "paused" : "running") : m.status;
+      Array.prototype.forEach.call(tools.querySelectorAll("[data-when]"), function (b) {
+        var when = b.getAttribute("data-when");
+        b.hidden = !(when === state || (when === "live" && m.status === "live"));
+      });
+    }
   }
 
   function applyState(s) {
@@ -69,6 +78,10 @@
       if (!item) { return; }
       var li = el("li", label(item), "agenda-item" + (item.hidden ? " hidden-item" : ""));
       li.setAttribute("data-item", String(id));
+      if (!item.hidden) { li.appendChild(el("span", "予定 " + item.planned_minutes + "分", "planned")); }
+      if (meeting && meeting.current_item_id === id && meeting.status === "live") {
+        li.appendChild(el("span", "", "running")).id = "item-running";
+      }
       if (!item.hidden && item.mark) { li.appendChild(el("span", " " + item.mark_label, "tag mark-" + item.mark)); }
       if (!item.hidden && item.decided) { li.appendChild(el("span", " 決定済み", "tag")); }
       if (meeting && meeting.current_item_id === id) { li.classList.add("current"); li.setAttribute("aria-current", "step"); }
@@ -85,11 +98,6 @@
     presence.forEach(function (p) { who.appendChild(el("li", p.agency + " " + p.name)); });
   }
 
-  function field(labelText, input) {
-    var wrap = el("label", labelText + " ");
-    wrap.appendChild(input);
-    return wrap;
-  }
   function select(name, options, value) {
     var s = el("select");
     s.name = name;
@@ -123,6 +131,7 @@
   }
 
   function buildBody(body, item) {
+    if (item.case) { body.appendChild(el("div", null, "case-cards")).id = "case-cards"; }
     if (item.reasons && item.reasons.length) { body.appendChild(el("p", "協議の理由: " + item.reasons.join("、"), "reasons")); }
     if (item.draft_policy) { body.appendChild(el("p", "方針案: " + item.draft_policy.replace(/<[^>]*>/g, ""))); }
     body.appendChild(el("h3", "メモ"));
@@ -136,7 +145,7 @@
     } else {
       body.appendChild(el("div", null, "notes-view")).id = "notes-view";
     }
-    body.appendChild(el("h3", "援助方針（決定）"));
+    body.appendChild(el("h3", "決定"));
     body.appendChild(el("p", null, "decision")).id = "decision-view";
     body.appendChild(el("h3", "役割分担"));
     body.appendChild(el("ul", null, "assignments")).id = "assignments";
@@ -144,64 +153,132 @@
     if (canRecord) { body.appendChild(assignForm(item)); }
   }
 
+  // A labelled control in the form's grid: the label's "for" names the control, so a screen reader
+  // and a click on the label reach it; the DOM order is the keyboard order.
+  var uid = 0;
+  function cell(form, labelText, input, wide) {
+    uid += 1;
+    input.id = "f" + uid + "-" + input.name;
+    var wrap = el("div", null, "form-cell" + (wide ? " wide" : ""));
+    var lab = el("label", labelText);
+    lab.htmlFor = input.id;
+    wrap.appendChild(lab);
+    wrap.appendChild(input);
+    form.appendChild(wrap);
+    return input;
+  }
+  function textarea(name, value, rows) {
+    var t = el("textarea"); t.name = name; t.rows = rows || 2; t.value = value || ""; return t;
+  }
+  function input(name, value, type) {
+    var i = el("input"); i.name = name; i.type = type || "text"; i.value = value || ""; return i;
+  }
+  var RISKS = [[3, "高"], [2, "中"], [1, "低"]];
+
   function decisionForm(item) {
-    var form = el("form", null, "decision-form");
-    var text = el("textarea"); text.name = "decision"; text.rows = 3; text.value = item.decision || item.draft_policy.replace(/<[^>]*>/g, "");
-    var review = el("input"); review.type = "date"; review.name = "next_review_on"; review.value = item.next_review_on || "";
-    form.appendChild(field("援助方針", text));
-    form.appendChild(field("次回確認時期", review));
-    // Changing the lead agency and closing are the facilitator's; a 記録係 keeps what is recorded.
-    if (canRun) {
-      form.appendChild(field("主担当機関", select("lead_agency_id", config.agencies.map(function (a) { return [a.id, a.name]; }), item.lead_agency_id)));
-      form.appendChild(field("終結（理由）", select("closure_reason", config.closure_reasons, item.closure_reason)));
-    }
+    var form = el("form", null, "decision-form grid-form");
+    form.setAttribute("aria-label", "決定（会議録の項目）");
+    form.appendChild(el("h3", "決定（会議録の項目）", "wide"));
+    var plain = function (html) { return (html || "").replace(/<[^>]*>/g, ""); };
+    var f = {};
+    f.situation = cell(form, "現状", textarea("situation", item.situation, 2), true);
+    var risk = select("risk_level", RISKS, item.risk_level || "");
+    f.risk = cell(form, "リスクの変更" + (item.case && item.case.risk ? "（現在 " + item.case.risk + "）" : ""), risk);
+    f.reason = cell(form, "リスク変更の理由（変更するときは必須）", input("risk_reason", item.risk_reason));
+    f.decision = cell(form, "援助方針", textarea("decision", item.decision || plain(item.draft_policy), 3), true);
+    f.short = cell(form, "短期目標", textarea("short_goals", item.short_goals, 2));
+    f.long = cell(form, "長期目標", textarea("long_goals", item.long_goals, 2));
+    var agencies = config.agencies.map(function (a) { return [a.id, a.name]; });
+    f.lead = cell(form, "主担当機関", select("lead_agency_id", agencies, item.lead_agency_id));
+    f.key = cell(form, "キーパーソン", input("key_person", item.key_person));
+    f.review = cell(form, "次回確認時期", input("next_review_on", item.next_review_on, "date"));
+    f.closure = cell(form, "終結（理由を選ぶと終結）", select("closure_reason", config.closure_reasons, item.closure_reason));
+    // Changing the risk or the lead agency and closing are the facilitator's; a 記録係 keeps them.
+    if (!canRun) { [f.risk, f.reason, f.lead, f.closure].forEach(function (c) { c.disabled = true; }); }
     if (item.linked && item.linked.length) {
-      form.appendChild(el("p", "この決定は、あわせて扱う各ケースの台帳にそのまま記録されます。", "muted"));
+      form.appendChild(el("p", "この決定は、あわせて扱う各ケースの台帳にそのまま記録されます。", "muted wide"));
     }
-    form.appendChild(el("button", "決定を記録")).type = "submit";
+    var actions = el("div", null, "wide");
+    actions.appendChild(el("button", "決定を記録")).type = "submit";
+    form.appendChild(actions);
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var now = items[item.id] || item;
-      send("decision", { item_id: item.id, decision: text.value, next_review_on: review.value,
-        lead_agency_id: canRun ? form.lead_agency_id.value : (now.lead_agency_id || ""),
-        closure_reason: canRun ? form.closure_reason.value : (now.closure_reason || "") });
+      send("decision", { item_id: item.id, decision: f.decision.value, next_review_on: f.review.value,
+        situation: f.situation.value, short_goals: f.short.value, long_goals: f.long.value, key_person: f.key.value,
+        risk_level: canRun ? f.risk.value : (now.risk_level || ""), risk_reason: canRun ? f.reason.value : (now.risk_reason || ""),
+        lead_agency_id: canRun ? f.lead.value : (now.lead_agency_id || ""),
+        closure_reason: canRun ? f.closure.value : (now.closure_reason || "") },
+        function () { say("決定を記録しました。"); });
     });
     return form;
   }
 
   function assignForm(item) {
-    var form = el("form", null, "assign-form");
-    var person = el("input"); person.name = "person";
-    var task = el("input"); task.name = "task";
-    var due = el("input"); due.type = "date"; due.name = "due_on";
-    form.appendChild(field("機関", select("agency_id", config.agencies.map(function (a) { return [a.id, a.name]; }), "")));
-    form.appendChild(field("担当者", person));
-    form.appendChild(field("役割", task));
-    form.appendChild(field("期限", due));
-    form.appendChild(el("button", "役割を追加")).type = "submit";
+    var form = el("form", null, "assign-form grid-form roles");
+    form.setAttribute("aria-label", "役割分担を追加");
+    form.appendChild(el("h3", "役割分担を追加", "wide"));
+    var agency = cell(form, "機関", select("agency_id", config.agencies.map(function (a) { return [a.id, a.name]; }), ""));
+    agency.options[0].textContent = "（選んでください）";
+    var person = cell(form, "担当者", input("person", ""));
+    var task = cell(form, "役割", input("task", ""));
+    var due = cell(form, "期限", input("due_on", "", "date"));
+    var actions = el("div", null, "form-cell");
+    actions.appendChild(el("button", "役割を追加")).type = "submit";
+    form.appendChild(actions);
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      send("assign", { item_id: item.id, agency_id: form.agency_id.value, person: person.value, task: task.value, due_on: due.value },
-        function () { task.value = ""; person.value = ""; });
+      send("assign", { item_id: item.id, agency_id: agency.value, person: person.value, task: task.value, due_on: due.value },
+        function () { task.value = ""; person.value = ""; due.value = ""; agency.focus(); });
     });
     return form;
   }
 
+  // The case card: what the policy gives this agency; 非共有 (not shared) and 未記録 (nothing
+  // recorded) look different, so one is never read as the other.
+  function renderCards(item) {
+    var box = $("case-cards");
+    if (!box || !item.cards) { return; }
+    box.textContent = "";
+    item.cards.forEach(function (card) {
+      var section = el("section", null, "case-card");
+      section.setAttribute("aria-label", "ケース " + card.number + " の状況");
+      section.appendChild(el("h3", "ケース " + card.number + " の状況"));
+      var list = el("dl", null, "props card-rows");
+      card.rows.forEach(function (row) {
+        list.appendChild(el("dt", row.label));
+        var dd = el("dd", null, "state-" + row.state);
+        dd.appendChild(el("span", row.value, row.state === "hidden" ? "tag not-shared" : (row.state === "empty" ? "muted" : null)));
+        list.appendChild(dd);
+      });
+      section.appendChild(list);
+      box.appendChild(section);
+    });
+  }
+
   function updateBody(item) {
+    renderCards(item);
     var area = $("notes");
     if (area && !notes.dirty) { area.value = item.notes; notes.base = item.notes_version; }
     if (area && notes.dirty && area.value === item.notes) { notes.base = item.notes_version; notes.dirty = false; }
     var view = $("notes-view");
-    if (view) { view.textContent = item.notes; }
+    if (view) { view.textContent = item.notes || "（まだ記録はありません）"; view.classList.toggle("muted", !item.notes); }
     var decision = $("decision-view");
     var lines = [];
-    if (item.decision) { lines.push(item.decision); }
+    if (item.situation) { lines.push("現状: " + item.situation); }
+    if (item.risk_level) { lines.push("リスクの変更: " + ({3: "高", 2: "中", 1: "低"})[item.risk_level] + "（理由: " + item.risk_reason + "）"); }
+    if (item.decision) { lines.push("援助方針: " + item.decision.replace(/<[^>]*>/g, "")); }
+    if (item.short_goals) { lines.push("短期目標: " + item.short_goals); }
+    if (item.long_goals) { lines.push("長期目標: " + item.long_goals); }
+    if (item.key_person) { lines.push("キーパーソン: " + item.key_person); }
     if (item.next_review_label) { lines.push("次回確認: " + item.next_review_label); }
     if (item.lead_agency) { lines.push("主担当機関: " + item.lead_agency); }
     if (item.closure_label) { lines.push("終結: " + item.closure_label); }
-    decision.textContent = lines.join(" ／ ");
+    decision.textContent = lines.join("\n") || "（まだ決定はありません）";
+    decision.classList.toggle("muted", !lines.length);
     var list = $("assignments");
     list.textContent = "";
+    if (!item.assignments.length) { list.appendChild(el("li", "（まだ役割分担はありません）", "muted")); }
     item.assignments.forEach(function (a) {
       var li = el("li", a.agency + (a.person ? "（" + a.person + "）" : "") + "：" + a.task + (a.due_label ? "　期限 " + a.due_label : ""));
       if (canRecord && meeting.status === "live") {
@@ -250,14 +327,28 @@
 
   function render() { renderAgenda(); renderCurrent(); tick(); }
 
-  function tick() {
-    var t = $("timer");
-    if (!meeting || !meeting.item_started_at || meeting.status !== "live") { t.textContent = "--:--"; return; }
-    var secs = Math.max(0, Math.floor((Date.now() + offset - meeting.item_started_at) / 1000));
+  function clock(secs) {
     var mm = Math.floor(secs / 60), ss = secs % 60;
-    t.textContent = (mm < 10 ? "0" : "") + mm + ":" + (ss < 10 ? "0" : "") + ss;
+    return (mm < 10 ? "0" : "") + mm + ":" + (ss < 10 ? "0" : "") + ss;
+  }
+  // Running times come from the server's clock (its time when it sent the state, kept as an offset);
+  // while paused they stand still at the pause.
+  function tick() {
+    var t = $("timer"), over = $("overrun"), whole = $("meeting-clock");
+    var live = meeting && meeting.status === "live";
+    var now = live && meeting.paused ? meeting.paused_at : Date.now() + offset;
+    whole.textContent = live && meeting.started_at
+      ? "会議の経過 " + Math.floor(Math.max(0, now - meeting.started_at) / 60000) + "分 / 予定 " + meeting.minutes_planned + "分" : "";
+    if (!live || !meeting.item_started_at) { t.textContent = "--:--"; over.hidden = true; t.classList.remove("over"); return; }
+    var secs = Math.max(0, Math.floor((now - meeting.item_started_at) / 1000));
+    t.textContent = clock(secs) + (meeting.paused ? "（休憩中）" : "");
     var item = items[meeting.current_item_id];
-    t.classList.toggle("over", !!(item && !item.hidden && secs > item.planned_minutes * 60));
+    var late = item && !item.hidden ? secs - item.planned_minutes * 60 : 0;
+    t.classList.toggle("over", late > 0);
+    over.hidden = !(late > 0);
+    over.textContent = late > 0 ? "超過 " + clock(late) : "";
+    var running = $("item-running");
+    if (running) { running.textContent = clock(secs); running.classList.toggle("over", late > 0); }
   }
 
   var socket = window.io("/meetings", { transports: ["websocket", "polling"], withCredentials: true });
@@ -268,12 +359,16 @@
       else { say(((ack && ack.errors) || ["送信できませんでした。"]).join(" ")); if (fail && ack) { fail(ack); } }
     });
   }
+  function connection(on) {
+    $("connection").setAttribute("data-state", on ? "on" : "off");
+    $("connection-text").textContent = on ? "接続済み（最新の状態を表示中）" : "接続が切れました。再接続しています…";
+    root.setAttribute("data-connected", on ? "yes" : "no");
+  }
   socket.on("connect", function () {
-    $("connection").textContent = "接続済み";
-    root.setAttribute("data-connected", "yes");
+    connection(true);
     socket.emit("join", { meeting_id: meetingId, last_number: lastNumber });
   });
-  socket.on("disconnect", function () { $("connection").textContent = "再接続中…"; root.setAttribute("data-connected", "no"); });
+  socket.on("disconnect", function () { connection(false); });
   socket.on("state", applyState);
   socket.on("change", applyChange);
   socket.on("presence", function (p) { presence = p.presence; renderAgenda(); });

@@ -118,18 +118,35 @@ def test_participants_follow_the_facilitator_live(live_server, browser, page, lo
             f"ケース {household_number} 山本 はると", timeout=1000
         )
         expect(cgc.locator("#current-title")).to_contain_text(household_number, timeout=1000)
+        # The school's card of the case: the ledger's rows, its own child's report rows only.
+        card = school.locator("#case-cards")
+        expect(card).to_contain_text("リスク")
+        expect(card).to_contain_text("最新の定期報告（山本 はると）")
+        expect(card).to_contain_text("未記録")
+        expect(card).not_to_contain_text("ゆい")
         page.locator("#notes").fill("家庭訪問の結果、父は面会に応じた。")
         expect(school.locator("#notes-view")).to_have_text("家庭訪問の結果、父は面会に応じた。")
         expect(school.locator("#timer")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        # The decision form is a labelled grid in the minutes' headings.
+        page.get_by_label("現状", exact=True).fill("父は指導に応じている。")
+        page.get_by_label("短期目標").fill("毎日登校する")
+        page.get_by_label(re.compile(r"^リスクの変更（現在")).select_option("1")
+        page.get_by_role("button", name="決定を記録").click()
+        expect(page.locator("#room-message")).to_contain_text("リスクを変更するときは")
+        page.get_by_label("リスク変更の理由（変更するときは必須）").fill("あざが見られなくなった")
+        page.get_by_role("button", name="決定を記録").click()
+        expect(school.locator("#decision-view")).to_contain_text("短期目標: 毎日登校する", timeout=2000)
+        expect(school.locator("#decision-view")).to_contain_text("リスクの変更: 低")
+        expect(school.locator(".decision-form")).to_have_count(0)
 
         page.keyboard.press("Alt+ArrowDown")
         expect(page.locator("#current-title")).to_contain_text(SECRET_CHILD)
         for each in (school, cgc):
             expect(each.locator("#current-title")).to_have_text("3. 非共有", timeout=1000)
         page.locator("#notes").fill(f"{SECRET_CHILD}は欠席が続く。")
-        expect(page.locator("#change-number")).to_have_text("5")
+        expect(page.locator("#meeting-room")).to_have_attribute("data-change-number", "6")
         for each in (school, cgc):
-            expect(each.locator("#change-number")).to_have_text("5")
+            expect(each.locator("#meeting-room")).to_have_attribute("data-change-number", "6")
             content = each.content()
             assert SECRET_CHILD not in content and hidden_number not in content
         assert school.evaluate("window.notReloaded") is True
@@ -141,8 +158,33 @@ def test_participants_follow_the_facilitator_live(live_server, browser, page, lo
         expect(school.locator("#meeting-room")).to_have_attribute("data-connected", "yes")
         expect(school.locator("#current-title")).to_contain_text(f"ケース {household_number}")
         expect(school.locator("#notes-view")).to_have_text("家庭訪問の結果、父は面会に応じた。")
-        expect(school.locator("#change-number")).to_have_text("6")
+        expect(school.locator("#meeting-room")).to_have_attribute("data-change-number", "7")
+        # One number per item; each shows its planned minutes, the current one its running time.
+        expect(school.locator("#agenda > li").first).to_contain_text("1. [報告]")
+        assert "1. 1." not in school.locator("#agenda").inner_text()
+        expect(school.locator("#agenda > li").nth(1)).to_contain_text("予定 10分")
+        expect(school.locator("#item-running")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        expect(school.locator("#connection")).to_contain_text("接続済み")
+        assert "変更番号" not in school.content()
         assert SECRET_CHILD not in school.content()
+
+        # A pause and the end reach every page at once, the facilitator's too, without a reload.
+        for each in (page, school, cgc):
+            each.evaluate("window.notReloaded = true")
+        page.get_by_role("button", name="休憩").click()
+        for each in (page, school, cgc):
+            expect(each.locator("#meeting-status")).to_have_text("休憩中", timeout=1000)
+            expect(each.locator("#timer")).to_contain_text("休憩中")
+        page.get_by_role("button", name="再開").click()
+        expect(school.locator("#meeting-status")).to_have_text("開催中", timeout=1000)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="会議を終了して台帳に反映").click()
+        for each in (page, school, cgc):
+            expect(each.locator("#meeting-status")).to_have_text("終了", timeout=1000)
+            expect(each.locator("#timer")).to_have_text("--:--")
+            expect(each.locator("#ended-note")).to_be_visible()
+        expect(page.get_by_role("button", name="次の議題")).to_be_hidden()
+        assert all(each.evaluate("window.notReloaded") for each in (page, school, cgc))
     finally:
         school_context.close()
         cgc_context.close()

@@ -367,3 +367,63 @@ def test_every_route_shows_what_the_policy_allows(app, plan):
     world = build(plan)
     for user in world.people:
         check_person(app, world, user)
+
+
+# A meeting invitation's rule (policy.meeting_invitation_grants) over random households
+
+
+@st.composite
+def invitations(draw):
+    """Draw a household (where each child is enrolled: the invited agency, another, none) and a tick."""
+    enrolled = draw(st.lists(st.sampled_from([0, 1, None]), min_size=1, max_size=3))
+    return enrolled, draw(st.booleans()), draw(st.integers(0, 2))
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(drawn=invitations())
+def test_an_invitation_shares_only_what_the_meeting_needs(app, drawn):
+    """The invited agency sees the case's ledger and meeting record, its own children, and the
+    household (other children, guardians, household note) only when the coordinator ticked it."""
+    enrolled, household, guardians = drawn
+    plan = WorldPlan(
+        agencies=2,
+        coordinators=[None, None],
+        people=[(0, (Role.AGENCY_MEMBER,), True)],
+        cases=[CasePlan(0, Status.REGISTERED, len(enrolled), guardians)],
+        grants=[],
+        notes=[],
+    )
+    world = build(plan)
+    user, case = world.people[0], world.cases[0]
+    agencies = [user.agency_id, db.session.scalar(select(Agency.id).where(Agency.id != user.agency_id))]
+    for child, where in zip(case.children, enrolled, strict=True):
+        child.enrolled_agency_id = agencies[where] if where is not None else None
+    today = today_in_japan()
+    for mask, child_id in policy.meeting_invitation_grants(case, user.agency_id, household):
+        db.session.add(
+            AccessGrant(
+                case_id=case.id,
+                agency_id=user.agency_id,
+                cause=GrantCause.MEETING.value,
+                parts=mask,
+                child_id=child_id,
+                valid_from=today,
+                valid_until=today,
+            )
+        )
+    db.session.commit()
+
+    access = policy.access_for(user, case)
+    assert set(access.parts) == {Part.LEDGER, Part.MEETINGS} | (
+        {Part.BASIC} if household or 0 in enrolled else set()
+    )
+    assert access.whole(Part.BASIC) == household, "guardians and the household note only when ticked"
+    for child, where in zip(case.children, enrolled, strict=True):
+        assert access.child_visible(Part.BASIC, child.id) == (household or where == 0), child.name
+    assert not policy.access_for(user, case, today=today + timedelta(days=1)).any, "until the day ends"
+    check_person(app, world, user)

@@ -32,7 +32,8 @@ LETTERS = {
 }
 ALL = "BLNRPM"
 SCHOOL = "BLNR"  # what an enrolled school or nursery shares on the statutory basis, for its own child
-MEETING = "BLM"  # what a meeting invitee sees while invited
+MEETING = "LM"  # what a meeting invitee sees while invited: the case's ledger and the meeting's record
+HOUSEHOLD = "BLM"  # ... and the whole household, when the coordinator ticks it with a reason
 
 
 def parts(letters: str) -> set[Part]:
@@ -84,15 +85,17 @@ def _emergency(town, letters="BN") -> AccessGrant:
     )
 
 
-def _meeting(town, start: int, end: int):
-    """Invite the hospital to a meeting on the case for the given days."""
+def _meeting(town, start: int, end: int, agency=None, household=False):
+    """Invite the hospital (or another agency) to a meeting on the case for the given days."""
     sharing.add_involvement(
         town.coordinator,
         town.case,
-        town.hospital.id,
+        (agency or town.hospital).id,
         InvolvementKind.MEETING,
         days(start),
         ended_on=days(end),
+        household=household,
+        reason="父母との面談の調整のため" if household else "",
     )
 
 
@@ -174,6 +177,21 @@ def s_meeting_today(town):
     return town.doctor
 
 
+def s_meeting_household(town):
+    _meeting(town, 0, 0, household=True)
+    return town.doctor
+
+
+def s_meeting_school(town):
+    _meeting(town, 0, 0, agency=town.school)
+    return town.teacher
+
+
+def s_meeting_other_school(town):
+    _meeting(town, 0, 0, agency=town.other_school)
+    return town.other_teacher
+
+
 def s_meeting_over(town):
     _meeting(town, -7, -1)
     return town.doctor
@@ -241,6 +259,9 @@ SITUATIONS = {
     "hospital, emergency share expired": s_emergency_expired,
     "hospital, emergency share revoked": s_emergency_revoked,
     "hospital, invited to today's meeting": s_meeting_today,
+    "hospital, invited to today's meeting, household shared": s_meeting_household,
+    "teacher of はると's school, invited to today's meeting": s_meeting_school,
+    "teacher of another school, invited to today's meeting": s_meeting_other_school,
     "hospital, after the meeting": s_meeting_over,
     "hospital, before next week's meeting": s_meeting_next_week,
     "system administrator (of the coordinating agency)": s_person("admin"),
@@ -285,6 +306,11 @@ TABLE = [
     ("hospital, emergency share expired", "registered", "", ""),
     ("hospital, emergency share revoked", "registered", "", ""),
     ("hospital, invited to today's meeting", "registered", MEETING, MEETING),
+    ("hospital, invited to today's meeting", "closed", MEETING, MEETING),
+    ("hospital, invited to today's meeting, household shared", "registered", HOUSEHOLD, HOUSEHOLD),
+    # An invitation names the agency's own child only, never the household's other children.
+    ("teacher of はると's school, invited to today's meeting", "registered", SCHOOL + "M", MEETING),
+    ("teacher of another school, invited to today's meeting", "registered", MEETING, MEETING),
     ("hospital, after the meeting", "registered", "", ""),
     ("hospital, before next week's meeting", "registered", "", ""),
     ("system administrator (of the coordinating agency)", "registered", "", ""),

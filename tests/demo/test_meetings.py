@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from cases.models import Case, Child, Status
+from cases import policy
+from cases.models import Case, Child, Part, Status
 from meetings.live.payloads import NOT_SHARED, Reader
 from meetings.models import Mark, Meeting, Tier
 from portal.extensions import db
@@ -93,8 +94,10 @@ def test_the_school_representative_sees_her_own_childrens_cases_and_nonshared_fo
             assert names_of(school, item.case) <= set(view["case"]["children"])
         else:
             assert view == {"id": item.id, "number": item.position, "hidden": True, "label": NOT_SHARED}
-    # A sibling at another school stays out of sight (山本's are both shown: the school is invited
-    # to their individual case meeting).
+    # A sibling at another school stays out of sight, and so does 山本 ゆい (the school's invitation
+    # to their individual case meeting names its own child only).
+    yamamoto = next(views[i.id] for i in cases if i.case_id == case_named("山本 はると").id)
+    assert yamamoto["case"]["children"] == ["山本 はると"]
     sakamoto = next(views[i.id] for i in cases if i.case_id == case_named("坂本 蓮").id)
     assert sakamoto["case"]["children"] == ["坂本 蓮"]
     # The meeting's other item (the report of new and closed cases) is for everyone.
@@ -105,3 +108,24 @@ def test_the_school_representative_sees_her_own_childrens_cases_and_nonshared_fo
 def names_of(school: Agency, case: Case) -> set[str]:
     """Return the names of the case's children enrolled at the school."""
     return {c.name for c in case.children if c.enrolled_agency_id == school.id}
+
+
+def test_the_case_meeting_invitation_shares_only_what_the_meeting_needs(meeting, client):
+    """みどり第二小学校 (no child in the 山本 household) is invited to its case meeting: it sees the
+    ledger and the meeting, never ゆい's details, the guardians or the household note (README)."""
+    case = case_named("山本 はると")
+    kimura = db.session.scalar(select(User).where(User.login_id == "kimura"))
+    access = policy.access_for(kimura, case)
+    assert set(access.parts) == {Part.LEDGER, Part.MEETINGS}
+    assert not any(access.child_visible(Part.BASIC, c.id) for c in case.children)
+    client.submit("/login", {"login_id": "kimura", "password": "Midori-Demo-2025"})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    for secret in ("山本 ゆい", "きりん組", "山本 健", "山本 亜紀", "夜勤"):
+        assert secret not in page, secret
+    # 高橋 and 田中 see their own child only, as README says.
+    for login, own in (("takahashi", "山本 はると"), ("tanaka", "山本 ゆい")):
+        person = db.session.scalar(select(User).where(User.login_id == login))
+        access = policy.access_for(person, case)
+        names = {c.name for c in case.children if access.child_visible(Part.BASIC, c.id)}
+        assert names == {own}, login
+        assert not access.whole(Part.BASIC), login

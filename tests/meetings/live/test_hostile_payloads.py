@@ -20,6 +20,8 @@ EVENTS = {
     "join": events.SYNC,
     "resync": events.SYNC,
     "start": events.MEETING,
+    "pause": events.MEETING,
+    "resume": events.MEETING,
     "move": events.ITEM,
     "notes": events.NOTES,
     "decision": events.DECISION,

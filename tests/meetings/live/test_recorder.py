@@ -68,7 +68,7 @@ def test_the_recorder_types_the_record_but_does_not_run_the_meeting(town, meetin
     # Changing the lead agency and closing are the facilitator's.
     for change in ({"lead_agency_id": town.cgc.id}, {"closure_reason": "improved"}):
         ack = emit(teacher, "decision", meeting, item_id=household.id, decision="終結", **change)
-        assert ack == {"ok": False, "errors": ["主担当機関の変更と終結は進行役が記録します。"]}
+        assert ack == {"ok": False, "errors": ["リスク・主担当機関の変更と終結は進行役が記録します。"]}
     # Running stays with the facilitator.
     assert not emit(teacher, "move", meeting, item_id=secret.id)["ok"]
     assert not emit(teacher, "end", meeting)["ok"]

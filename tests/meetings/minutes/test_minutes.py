@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -231,9 +232,9 @@ def test_complete_copy_is_a_proper_japanese_word_file(held, town, hidden_case):
     assert town.haruto.name in headings[1] and town.yui.name in headings[1]
     assert headings[2] == f"議題3　ケース検討　ケース {hidden_case.case_number}（{SECRET_CHILD}）"
     attendees = doc.tables[1]
-    assert [c.text for c in attendees.rows[0].cells] == ["機関", "氏名", "職名"]
+    assert [c.text for c in attendees.rows[0].cells] == ["機関", "氏名", "職名", "備考"]
     assert ["みどり第一小学校", "高橋"] in [[c.text for c in row.cells][:2] for row in attendees.rows]
-    roles = [t for t in doc.tables if t.rows[0].cells[0].text == "機関" and len(t.columns) == 4]
+    roles = [t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["機関", "担当者"]]
     assert [c.text for c in roles[0].rows[1].cells] == [
         "みどり第一小学校",
         "高橋",
@@ -329,7 +330,11 @@ def test_coordinator_edits_confirms_and_corrects_through_the_pages(held, town, c
     version = minutes.minutes_of(held).latest
     household = version.sections[1]
     page = client.get(f"/meetings/{held.id}/minutes").get_data(as_text=True)
-    assert f'name="s{household.id}-policy"' in page
+    # Each heading is a field of its own; no textarea shows stored HTML (the editor script takes
+    # the cleaned HTML from a template and posts it under the field's name).
+    assert f'name="s{household.id}-policy-text"' in page and 'class="rich-html"' in page
+    for box in re.findall(r"<textarea[^>]*>(.*?)</textarea>", page, re.S):
+        assert "<p>" not in box and "&lt;p&gt;" not in box, box
     form = {
         "title": version.title,
         "held": version.held,
@@ -342,9 +347,15 @@ def test_coordinator_edits_confirms_and_corrects_through_the_pages(held, town, c
     assert client.submit(f"/meetings/{held.id}/minutes/1/edit", form).status_code == 302
     db.session.expire_all()
     assert household.policy == "<p>方針を<strong>変更</strong></p>" and household.key_person == "祖母"
+    # Without the script the plain lines typed in the textarea are kept as paragraphs.
+    plain = {**form, "revision": "1", f"s{household.id}-policy-text": "一行目\n<二行目>"}
+    del plain[f"s{household.id}-policy"]
+    assert client.submit(f"/meetings/{held.id}/minutes/1/edit", plain).status_code == 302
+    db.session.expire_all()
+    assert household.policy == "<p>一行目</p><p>&lt;二行目&gt;</p>"
     assert client.submit(f"/meetings/{held.id}/minutes/1/confirm").status_code == 302
     again = client.submit(
-        f"/meetings/{held.id}/minutes/1/edit", {**form, "revision": "1"}, follow_redirects=True
+        f"/meetings/{held.id}/minutes/1/edit", {**form, "revision": "2"}, follow_redirects=True
     )
     assert "確定した会議録は編集できません" in again.get_data(as_text=True)
     assert client.submit(f"/meetings/{held.id}/minutes/correct", {"reason": "場所の誤り"}).status_code == 302
