@@ -11,13 +11,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from cases import policy
-from cases.choices import RISK_CHOICES, agency_pairs, member_agencies, section_choices
+from cases.choices import RISK_CHOICES, agency_pairs, member_agency_pairs, section_choices
 from cases.ledger.queries import NO_SECTION, SORTS, LedgerFilters
 from cases.ledger.reading import CASE_ACTION_LABELS, AccessHistoryFilters
 from cases.models import Case, Category, Part, Status
 from portal.extensions import db
 from portal.forms import (
     ALL,
+    LongSelect,
     at_most,
     choices,
     date_field,
@@ -56,8 +57,8 @@ class LedgerFilterForm(FlaskForm):
     status = SelectField(
         "状況", choices=choices(*[("", ALL)] + [(s.value, s.label) for s in Status]), default=""
     )
-    lead_agency_id = SelectField("主担当機関", coerce=opt_int)
-    enrolled_agency_id = SelectField("所属機関", coerce=opt_int)
+    lead_agency_id = SelectField("主担当機関", coerce=opt_int, widget=LongSelect())
+    enrolled_agency_id = SelectField("所属機関", coerce=opt_int, widget=LongSelect())
     risk = SelectField("リスク", coerce=opt_int, choices=[SelectChoice("", ALL), *RISK_CHOICES])
     section = SelectField("部会", default="")
     overdue = BooleanField("確認期限を過ぎたものだけ")
@@ -79,7 +80,7 @@ class LedgerFilterForm(FlaskForm):
         super().__init__(formdata, **kwargs)
         self.councils = ledger_councils(user)
         self.council_id.choices = choices(*[("", ALL)] + [(c.id, c.name) for c in self.councils])
-        agencies = [("", ALL), *agency_pairs(member_agencies(self.councils))]
+        agencies = [("", ALL), *member_agency_pairs(self.councils)]
         self.lead_agency_id.choices = choices(*agencies)
         self.enrolled_agency_id.choices = choices(*agencies)
         sections = section_choices(self.councils, ALL)
