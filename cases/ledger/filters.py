@@ -34,9 +34,10 @@ def ledger_councils(user: User) -> list[Council]:
     """Return the councils the person has cases in, for the ledger's council filter."""
     ids = set(policy.coordinated_council_ids(user))
     visible = policy.visible_cases_clause(user, Part.LEDGER)
-    # Only the other councils need their cases looked at (a coordinator sees ~17,000 of the own).
-    others = Case.council_id.not_in(ids) if ids else None
-    ids |= set(db.session.scalars(select(Case.council_id).where(visible, others).distinct()))
+    others = select(Case.council_id).where(visible)
+    if ids:  # only the other councils need their cases looked at (a coordinator sees ~17,000 of the own)
+        others = others.where(Case.council_id.not_in(ids))
+    ids |= set(db.session.scalars(others.distinct()))
     if user.has_role(Role.CASEWORKER):
         # The child guidance center keeps the joint ledger of every council it serves.
         ids |= {c.id for c in user.councils}
