@@ -5,6 +5,7 @@ and in every socket message; nothing of it (case number, names, notes, decisions
 """
 
 from datetime import datetime
+from functools import cached_property
 
 from cases import codes, policy
 from cases.models import Case, Part
@@ -41,13 +42,28 @@ def header(meeting: Meeting) -> dict:
 class Reader:
     """One participant's view of the meeting's case items (the same for people of one agency and roles)."""
 
-    def __init__(self, user: User, meeting: Meeting):
+    def __init__(self, user: User, meeting: Meeting, found: dict | None = None):
         self.user = user
         self.meeting = meeting
-        cases = access.item_cases(meeting.items)
-        self.access = policy.access_map(user, cases)
-        self.can_run = access.can_run(user, meeting)
-        self.can_record = access.can_record(user, meeting)
+        self.access = (
+            found if found is not None else policy.access_map(user, access.item_cases(meeting.items))
+        )
+
+    @classmethod
+    def each(cls, users: list[User], meeting: Meeting) -> list["Reader"]:
+        """Return the readers of several views at once (one query of the policy for all of them)."""
+        found = policy.access_maps(users, access.item_cases(meeting.items))
+        return [cls(user, meeting, access_map) for user, access_map in zip(users, found, strict=True)]
+
+    @cached_property
+    def can_run(self) -> bool:
+        """Tell whether this reader runs the meeting (looked up only where a page needs it)."""
+        return access.can_run(self.user, self.meeting)
+
+    @cached_property
+    def can_record(self) -> bool:
+        """Tell whether this reader types the record."""
+        return access.can_record(self.user, self.meeting)
 
     def sees(self, item: AgendaItem) -> bool:
         """Tell whether this reader sees the item's content: every case it takes up is shared with them."""
