@@ -44,9 +44,11 @@ def broadcast(meeting: Meeting, change: live.Change) -> int:
     for user in users:
         views.setdefault(access.reader_key(user), []).append(user)
     groups = list(views.values())
-    for readers, reader in zip(groups, payloads.Reader.each([g[0] for g in groups], meeting), strict=True):
-        payload = payloads.change(reader, change.number, change.kind, set(change.item_ids))
-        rooms = [reader_room(meeting.id, user.id) for user in readers]
+    loaded = payloads.touched_items(meeting, set(change.item_ids))
+    readers = payloads.Reader.each([group[0] for group in groups], meeting, loaded[0])
+    for group, reader in zip(groups, readers, strict=True):
+        payload = payloads.change(reader, change.number, change.kind, set(change.item_ids), loaded)
+        rooms = [reader_room(meeting.id, user.id) for user in group]
         socketio.emit("change", payload, to=rooms, namespace=NAMESPACE)
     return len(users)
 
