@@ -10,12 +10,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from bench.world import CHILD_GUIDANCE_CENTER, build_world
-from cases import policy
-from cases.ledger.queries import PAGE_SIZE
-from cases.models import Case, Part, Status
-from cases.sharing.models import AccessGrant, GrantCause
+from cases.models import Case, Status
+from cases.sharing.models import AccessGrant
 from portal import create_app
-from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.models import Agency, AgencyKind, Council, Role, User, UserRole
 
@@ -120,42 +117,3 @@ def member(agency_id: int, role: Role) -> int:
         .where(User.agency_id == agency_id, UserRole.role == role.value)
         .order_by(User.id)
     )
-
-
-def bare_sql(user: User) -> str:
-    """Return one hand-written query for the same first page with its children, as fast as we can write it.
-
-    A council-wide person: the council's cases, or any case granted to the agency. Anyone else: the
-    agency's grants first, then their cases (an uncorrelated IN, which SQLite drives from the index).
-    """
-    today = today_in_japan().isoformat()
-    # Only integers and fixed codes are put into the text.
-    grant = (
-        f"g.agency_id = {int(user.agency_id)} AND g.revoked_at IS NULL AND g.valid_from <= '{today}'"
-        f" AND (g.valid_until IS NULL OR g.valid_until >= '{today}') AND (g.parts & {Part.LEDGER.bit}) <> 0"
-        f" AND (g.cause <> '{GrantCause.STATUTORY.value}' OR c.status = '{Status.REGISTERED.value}')"
-    )
-    council_ids = policy.coordinated_council_ids(user)
-    if council_ids:
-        where = (
-            f"c.council_id IN ({', '.join(str(i) for i in sorted(council_ids))})"  # noqa: S608
-            f" OR EXISTS (SELECT 1 FROM access_grants g WHERE g.case_id = c.id AND {grant})"
-        )
-    else:
-        granted = grant.replace("c.status", "gc.status")
-        where = (
-            "c.id IN (SELECT g.case_id FROM access_grants g JOIN cases gc ON gc.id = g.case_id"  # noqa: S608
-            f" WHERE {granted})"
-        )
-    return (
-        "SELECT p.*, ch.* FROM (SELECT * FROM cases c WHERE "  # noqa: S608
-        f"{where} ORDER BY c.next_review_on NULLS LAST, c.id LIMIT {PAGE_SIZE}) AS p "
-        "LEFT JOIN children ch ON ch.case_id = p.id ORDER BY p.next_review_on NULLS LAST, p.id, ch.id"
-    )
-
-
-def bare_case_ids(sql: str) -> list[int]:
-    """Return the case ids the bare query lists, in its order."""
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(sql).fetchall()
-    return list(dict.fromkeys(row[0] for row in rows))

@@ -1,6 +1,6 @@
 """Time a facilitator's move until all 100 participants of a live meeting have it, beside bare Socket.IO.
 
-Usage: .venv/bin/python bench/live.py [--participants 100] [--moves 30] [--warmup 3]
+Usage: .venv/bin/python bench/live.py [--participants 100] [--moves 30] [--warmup 3] [--quick]
 
 The portal is served as it runs (create_app under gunicorn, threading mode, in its own process) on
 a fresh migrated SQLite file in a temp folder, seeded with a live practitioner meeting of 30 cases
@@ -34,6 +34,8 @@ from bench.live_servers import log_in, serve_bare, serve_portal, server  # noqa:
 from bench.live_world import NAMESPACE, build, config  # noqa: E402
 from bench.stats import p95  # noqa: E402
 from portal import create_app  # noqa: E402
+
+TARGET_RATIO = 1.5
 
 
 class Arrivals:
@@ -167,8 +169,8 @@ def measure_bare(args, work: Path, size: int) -> list[float]:
     return spans
 
 
-def main() -> None:
-    """Measure the portal's live room and the bare broadcast, print medians, p95 and the ratio."""
+def main(argv: list[str] | None = None) -> None:
+    """Measure the portal's live room and the bare broadcast, print medians, p95, ratios and the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=100)
     parser.add_argument("--moves", type=int, default=30)
@@ -176,7 +178,10 @@ def main() -> None:
     parser.add_argument("--serve", choices=["portal", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="a small run for CI: 10 participants, 3 moves")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.participants, args.moves, args.warmup = 10, 3, 1
     if args.serve == "portal":
         return serve_portal(args.db, args.port)
     if args.serve == "bare":
@@ -195,7 +200,10 @@ def main() -> None:
         print(f"(first receipt {statistics.median(first):.1f}, ack {statistics.median(ack):.1f})")
     ratio = statistics.median(portal["last"]) / statistics.median(bare["last"])
     p95_ratio = p95(portal["last"]) / p95(bare["last"])
-    print(f"  ratio (portal / bare)  median {ratio:7.1f}x p95 {p95_ratio:7.1f}x")
+    print(f"  ratio (portal / bare)  median {ratio:7.2f}x p95 {p95_ratio:7.2f}x")
+    verdict = "met" if max(ratio, p95_ratio) <= TARGET_RATIO else "MISSED"
+    print(f"target (within {TARGET_RATIO:g}x of the bare broadcast, median and p95): {verdict}")
+    print(f"result: live ratio_median={ratio:.2f} ratio_p95={p95_ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Time a school's monthly report: 40 children submitted in one post, and a 5,000-row upload.
 
-Usage: .venv/bin/python bench/reports.py [--children 40] [--rounds 15] [--upload-rows 5000]
+Usage: .venv/bin/python bench/reports.py [--children 40] [--rounds 15] [--upload-rows 5000] [--quick]
 
 Runs on a fresh migrated SQLite file in a temp folder (or on DATABASE_URL when it names a
 PostgreSQL database whose name contains "test"; that database is wiped). Each round of the post
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.stats import p95  # noqa: E402
 from cases.ledger import (  # noqa: E402
     registration,
 )
@@ -41,6 +42,8 @@ from reports.upload import template  # noqa: E402
 
 PASSWORD = "Bench-Passw0rd-2025"  # noqa: S105 - a bench account on throwaway data
 TARGET_MEDIAN_MS = 1000  # one post of 40 lines should feel immediate (well under a second)
+TARGET_POST_P95_MS = 300  # and its p95 stays within 300 ms
+TARGET_UPLOAD_S = 5  # a 5,000-row file is checked and saved within five seconds
 HOUSEHOLD = 2  # children per registered household (siblings) when building the upload agency
 
 
@@ -188,13 +191,18 @@ def time_upload(app, ids: dict) -> tuple[int, float, float, float]:
     return len(children), checked, saved, cpu
 
 
-def main() -> None:
-    """Build the world, time the post and the upload, print the figures."""
+def main(argv: list[str] | None = None) -> None:
+    """Build the world, time the post and the upload, print the figures and the summary line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--upload-rows", type=int, default=5000)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--quick", action="store_true", help="a small run for CI: 5 children, 3 rounds, 100 rows"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.children, args.rounds, args.upload_rows = 5, 3, 100
     url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="portal-bench-reports-") as work:
         if url.startswith("postgres"):
@@ -215,18 +223,23 @@ def main() -> None:
             ids = build(args.children, args.upload_rows)
         print(f"database: {url.split(':', 1)[0]}  built in {time.perf_counter() - started:.1f} s")
         times, cpu_times = time_posts(app, ids, args.rounds)
-        median, p95 = statistics.median(times), sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+        median, high = statistics.median(times), p95(times)
         verdict = "ok" if median <= TARGET_MEDIAN_MS else "SLOW"
         print(f"submit {args.children} lines in one post, {args.rounds} rounds:")
-        print(
-            f"  median {median:.0f} ms  p95 {p95:.0f} ms  (target median <= {TARGET_MEDIAN_MS} ms: {verdict})"
-        )
+        print(f"  median {median:.0f} ms  p95 {high:.0f} ms  (median <= {TARGET_MEDIAN_MS} ms: {verdict})")
         # CPU time of this process alone: steadier than the wall clock on a busy machine (SQLite
         # runs in-process; a PostgreSQL server's own work is in the wall clock only).
         print(f"  CPU median {statistics.median(cpu_times):.0f} ms")
         rows, checked, saved, cpu = time_upload(app, ids)
         print(f"upload of {rows} rows (Shift_JIS CSV): checked in {checked:.2f} s,", end=" ")
         print(f"saved and submitted in {saved:.2f} s ({cpu:.2f} s CPU)")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    verdict = "met" if high <= TARGET_POST_P95_MS and checked + saved <= TARGET_UPLOAD_S else "MISSED"
+    print(
+        f"load average {load}; targets (post p95 <= {TARGET_POST_P95_MS} ms, upload checked and saved", end=""
+    )
+    print(f" <= {TARGET_UPLOAD_S} s): {verdict}")
+    print(f"result: reports post40_p95_ms={high:.0f} upload5000_s={checked + saved:.2f}")
 
 
 if __name__ == "__main__":

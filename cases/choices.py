@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from cases.models import RISK_LABELS, Part
 from portal.extensions import db
 from portal.forms import choices
-from portal.models import Agency
+from portal.models import Agency, council_members
 
 CONSENT_WORDING = "切れ目のない支援のため、関係機関とプラン内容を共有することについて同意します"
 RISK_CHOICES = [SelectChoice(level, RISK_LABELS[level]) for level in (3, 2, 1)]
@@ -29,6 +29,22 @@ def section_choices(councils, blank: str, current: str = "") -> list[SelectChoic
     if current:
         names.setdefault(current)
     return choices(("", blank), *((name, name) for name in names))
+
+
+def member_agency_pairs(councils) -> list[tuple[int, str]]:
+    """Return the active member agencies of the councils as (id, name) choices, sorted by name.
+
+    One query for the two columns: a filter lists a big council's ~300 agencies on every page.
+    """
+    if not councils:
+        return []
+    rows = db.session.execute(
+        select(Agency.id, Agency.name)
+        .join(council_members, council_members.c.agency_id == Agency.id)
+        .where(council_members.c.council_id.in_([c.id for c in councils]), Agency.active)
+        .distinct()
+    )
+    return agency_pairs(rows)
 
 
 def member_agencies(councils) -> list[Agency]:

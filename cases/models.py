@@ -62,13 +62,15 @@ class Part(enum.StrEnum):
     @property
     def bit(self) -> int:
         """Return this part's bit in a grant's part mask."""
-        return 1 << list(Part).index(self)
+        return _PART_BITS[self]
 
     @property
     def label(self) -> str:
         """Return the Japanese name."""
         return PART_LABELS[self]
 
+
+_PART_BITS = {part: 1 << n for n, part in enumerate(Part)}
 
 PART_LABELS = {
     Part.BASIC: "基本情報",

@@ -191,28 +191,42 @@ class CaseAccess:
 
 def access_map(user: User, cases: list[Case], today: date | None = None) -> dict[int, CaseAccess]:
     """Return each listed case's access for this person, with one query for all of them."""
-    today = today or today_in_japan()
-    result = {c.id: CaseAccess() for c in cases}
+    return access_maps([user], cases, today)[0]
+
+
+def access_maps(users: list[User], cases: list[Case], today: date | None = None) -> list[dict]:
+    """Return access_map for each person (the live room's views) with one query of grants for all."""
+    results = [{c.id: CaseAccess() for c in cases} for _ in users]
     # The same gate as the SQL clauses: a disabled person sees nothing, here as in listings.
-    if not cases or not holds_case_role(user):
-        return result
-    council_ids = coordinated_council_ids(user)
-    for case in cases:
-        if case.council_id in council_ids:
-            result[case.id].full = True
-    rows = db.session.execute(
-        select(AccessGrant.case_id, AccessGrant.parts, AccessGrant.child_id, AccessGrant.cause)
-        .join(Case, Case.id == AccessGrant.case_id)
-        .where(AccessGrant.case_id.in_(list(result)), _user_grants_clause(user, today, None))
+    people = [(u, r) for u, r in zip(users, results, strict=True) if cases and holds_case_role(u)]
+    if not people:
+        return results
+    councils: dict[int, set[int]] = {}  # coordinating agency -> its councils (coordinated_council_ids)
+    if wide := {u.agency_id for u, _ in people if u.has_role(*COUNCIL_WIDE_ROLES)}:
+        found = select(Council.coordinating_agency_id, Council.id).where(Council.active)
+        for agency_id, council_id in db.session.execute(
+            found.where(Council.coordinating_agency_id.in_(wide))
+        ):
+            councils.setdefault(agency_id, set()).add(council_id)
+    grants: dict[int, list] = {}
+    found = select(AccessGrant.agency_id, AccessGrant.case_id, AccessGrant.parts, AccessGrant.child_id)
+    found = found.add_columns(AccessGrant.cause).join(Case, Case.id == AccessGrant.case_id)
+    found = found.where(
+        AccessGrant.case_id.in_([c.id for c in cases]), grant_active_clause(today or today_in_japan())
     )
-    for case_id, mask, child_id, cause in rows:
-        access = result[case_id]
-        if cause == GrantCause.EMERGENCY.value:
-            access.emergency = True
-        for part in Part:
-            if mask & part.bit:
-                access.scopes.setdefault(part, set()).add(child_id)
-    return result
+    found = found.where(AccessGrant.agency_id.in_({u.agency_id for u, _ in people}))
+    for agency_id, *grant in db.session.execute(found):
+        grants.setdefault(agency_id, []).append(grant)
+    for user, result in people:
+        own = councils.get(user.agency_id, set()) if user.has_role(*COUNCIL_WIDE_ROLES) else set()
+        for case in cases:
+            result[case.id].full = case.council_id in own
+        for case_id, mask, child_id, cause in grants.get(user.agency_id, ()):
+            result[case_id].emergency |= cause == GrantCause.EMERGENCY.value
+            for part in Part:
+                if mask & part.bit:
+                    result[case_id].scopes.setdefault(part, set()).add(child_id)
+    return results
 
 
 def access_for(user: User, case: Case, today: date | None = None) -> CaseAccess:

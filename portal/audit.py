@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import g, has_app_context
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -107,6 +107,9 @@ class AuditHead(db.Model):
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
 
 
+_COLUMNS = tuple(AuditEntry.__table__.columns)
+
+
 def _row_hash(entry: AuditEntry) -> str:
     """Compute the chained hash of one row from its stored values."""
     payload = json.dumps(
@@ -155,38 +158,60 @@ def record(
         target_type = target_type or getattr(target, "__tablename__", type(target).__name__)
         target_id = target_id or target.id
         target_label = target_label or str(target)
+    (entry,) = _write(action, actor, outcome, [(target_type, target_id, target_label, detail)])
+    return entry
+
+
+def record_each(action: str, *, actor, targets: list[tuple[object, dict]]) -> list[AuditEntry]:
+    """Add one audit row per (target model, detail), numbered and chained together in one go.
+
+    The same rows as calling record() for each, with the head row taken and moved once and the rows
+    inserted in one statement: a saved upload writes thousands.
+    """
+    items = [(getattr(t, "__tablename__", type(t).__name__), t.id, str(t), d) for t, d in targets]
+    return _write(action, actor, Outcome.SUCCESS, items) if items else []
+
+
+def _write(action: str, actor, outcome: str, items: list[tuple]) -> list[AuditEntry]:
+    """Number, chain and insert the rows of (target type, id, label, detail); move the head past them."""
     # Taking the head row first serialises concurrent writers on both databases.
     db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
+        .values(seq=AuditHead.seq + len(items))
         .execution_options(synchronize_session=False)
     )
     head = db.session.execute(select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1)).one()
-    entry = AuditEntry(
-        seq=head.seq,
-        at=utcnow(),
-        actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "name", "") or "",
-        actor_agency_id=getattr(actor, "agency_id", None),
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id) if target_id is not None else "",
-        target_label=(target_label or "")[:200],
-        outcome=outcome,
-        ip=_client_ip(),
-        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
-        prev_hash=head.last_hash,
-    )
-    entry.hash = _row_hash(entry)
-    db.session.add(entry)
+    at, ip, prev_hash, entries = utcnow(), _client_ip(), head.last_hash, []
+    for number, (target_type, target_id, target_label, detail) in enumerate(items):
+        entry = AuditEntry(
+            seq=head.seq - len(items) + 1 + number,
+            at=at,
+            actor_id=getattr(actor, "id", None),
+            actor_name=getattr(actor, "name", "") or "",
+            actor_agency_id=getattr(actor, "agency_id", None),
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id) if target_id is not None else "",
+            target_label=(target_label or "")[:200],
+            outcome=outcome,
+            ip=ip,
+            detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
+            prev_hash=prev_hash,
+        )
+        entry.hash = prev_hash = _row_hash(entry)
+        entries.append(entry)
+    # Plain INSERTs in the same transaction: the rows are never changed afterwards, so the session's
+    # unit of work (a flush per audited read) would only add time, not safety.
+    rows = [{c.key: getattr(e, c.key) for c in _COLUMNS} for e in entries]
+    db.session.execute(insert(AuditEntry.__table__), rows)
     db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
-        .values(last_hash=entry.hash)
+        .values(last_hash=prev_hash)
         .execution_options(synchronize_session=False)
     )
-    return entry
+    return entries
 
 
 def _client_ip() -> str:

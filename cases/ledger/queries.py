@@ -8,7 +8,7 @@ audited in the same transaction, with a link to each case it showed.
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from cases import codes, policy
 from cases.ledger.search import like_pattern
@@ -16,7 +16,7 @@ from cases.models import Case, Child, Guardian, Part, Status
 from cases.reads import record_read
 from portal.dates import today_in_japan
 from portal.extensions import db
-from portal.models import User
+from portal.models import Agency, User
 from portal.transaction import transaction
 
 PAGE_SIZE = 50
@@ -149,6 +149,14 @@ def ledger_rows(user: User, cases: list[Case]) -> list[LedgerRow]:
     return rows
 
 
+# What a page shows of each case, loaded with it: its children with their schools. An agency's kind
+# (joined by default) is not shown, so it is left to load on first use rather than joined to every row.
+PAGE_LOADING = (
+    selectinload(Case.children).joinedload(Child.enrolled_agency).lazyload(Agency.kind),
+    joinedload(Case.lead_agency).lazyload(Agency.kind),
+)
+
+
 def ledger_page(user: User, filters: LedgerFilters) -> LedgerPage:
     """Return one page of the ledger, and audit the read."""
     query = filtered_query(user, filters)
@@ -156,9 +164,7 @@ def ledger_page(user: User, filters: LedgerFilters) -> LedgerPage:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
     cases = list(
-        db.session.scalars(
-            query.options(selectinload(Case.children)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
+        db.session.scalars(query.options(*PAGE_LOADING).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     )
     rows = ledger_rows(user, cases)
     detail = {"filters": filters.as_dict(), "page": page, "shown": len(cases), "parts": ["basic", "ledger"]}

@@ -107,12 +107,12 @@ def _audit_notes(user: User, cases: dict[int, Case], notes: list[CaseNote]) -> N
     by_case: dict[int, list[CaseNote]] = {}
     for note in notes:
         by_case.setdefault(note.case_id, []).append(note)
-    # Each row takes its number from the audit head with plain SQL, so the rows need not be
-    # flushed one by one as the next one is numbered: they go in at the next flush, together.
-    with db.session.no_autoflush:
-        for case_id, written in by_case.items():
-            if len(written) == 1:
-                detail = {"note_id": written[0].id, "kind": written[0].kind}
-            else:
-                detail = {"note_ids": [n.id for n in written], "kinds": sorted({n.kind for n in written})}
-            audit.record("case.note_add", actor=user, target=cases[case_id], detail=detail)
+    targets = []
+    for case_id, written in by_case.items():
+        if len(written) == 1:
+            detail = {"note_id": written[0].id, "kind": written[0].kind}
+        else:
+            detail = {"note_ids": [n.id for n in written], "kinds": sorted({n.kind for n in written})}
+        targets.append((cases[case_id], detail))
+    # One numbered, chained batch: an upload's thousands of cases do not take the head one by one.
+    audit.record_each("case.note_add", actor=user, targets=targets)

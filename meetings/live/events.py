@@ -34,16 +34,22 @@ def reader_room(meeting_id: int, user_id: int) -> str:
 
 
 def broadcast(meeting: Meeting, change: live.Change) -> int:
-    """Send a change to everyone present, each payload built through the policy for its reader."""
-    built: dict[tuple, dict] = {}
+    """Send a change to everyone present, each payload built through the policy for its reader.
+
+    People of one view (agency and roles) get the same payload: the views' access is looked up in
+    one query, and each view's payload is built, encoded and sent once, to all its readers' rooms.
+    """
+    views: dict[tuple, list] = {}
     users = presence.present_users(meeting.id)
     for user in users:
-        key = access.reader_key(user)
-        if key not in built:
-            built[key] = payloads.change(
-                payloads.Reader(user, meeting), change.number, change.kind, set(change.item_ids)
-            )
-        socketio.emit("change", built[key], to=reader_room(meeting.id, user.id), namespace=NAMESPACE)
+        views.setdefault(access.reader_key(user), []).append(user)
+    groups = list(views.values())
+    loaded = payloads.touched_items(meeting, set(change.item_ids))
+    readers = payloads.Reader.each([group[0] for group in groups], meeting, loaded[0])
+    for group, reader in zip(groups, readers, strict=True):
+        payload = payloads.change(reader, change.number, change.kind, set(change.item_ids), loaded)
+        rooms = [reader_room(meeting.id, user.id) for user in group]
+        socketio.emit("change", payload, to=rooms, namespace=NAMESPACE)
     return len(users)
 
 

@@ -5,6 +5,9 @@ and in every socket message; nothing of it (case number, names, notes, decisions
 """
 
 from datetime import datetime
+from functools import cached_property
+
+from sqlalchemy import select
 
 from cases import codes, policy
 from cases.models import Case, Part
@@ -13,6 +16,7 @@ from meetings.agenda import triage
 from meetings.live.card import case_card
 from meetings.models import AgendaItem, Mark, Meeting
 from portal.dates import wareki
+from portal.extensions import db
 from portal.models import User
 from portal.types import utcnow
 
@@ -46,13 +50,31 @@ def header(meeting: Meeting) -> dict:
 class Reader:
     """One participant's view of the meeting's case items (the same for people of one agency and roles)."""
 
-    def __init__(self, user: User, meeting: Meeting):
+    def __init__(self, user: User, meeting: Meeting, found: dict | None = None):
         self.user = user
         self.meeting = meeting
-        cases = access.item_cases(meeting.items)
-        self.access = policy.access_map(user, cases)
-        self.can_run = access.can_run(user, meeting)
-        self.can_record = access.can_record(user, meeting)
+        self.access = (
+            found if found is not None else policy.access_map(user, access.item_cases(meeting.items))
+        )
+
+    @classmethod
+    def each(cls, users: list[User], meeting: Meeting, items: list[AgendaItem]) -> list["Reader"]:
+        """Return the readers of several views of these items at once (one query of the policy for all).
+
+        They know only these items' cases: enough for a change about them, not for a full state.
+        """
+        found = policy.access_maps(users, access.item_cases(items))
+        return [cls(user, meeting, access_map) for user, access_map in zip(users, found, strict=True)]
+
+    @cached_property
+    def can_run(self) -> bool:
+        """Tell whether this reader runs the meeting (looked up only where a page needs it)."""
+        return access.can_run(self.user, self.meeting)
+
+    @cached_property
+    def can_record(self) -> bool:
+        """Tell whether this reader types the record."""
+        return access.can_record(self.user, self.meeting)
 
     def sees(self, item: AgendaItem) -> bool:
         """Tell whether this reader sees the item's content: every case it takes up is shared with them."""
@@ -150,18 +172,38 @@ def full_state(reader: Reader, presence: list[User]) -> dict:
     }
 
 
-def change(reader: Reader, number: int, kind: str, item_ids: set[int]) -> dict:
-    """Return one change (or several folded into one, after a reconnect) for this reader."""
+def change(reader: Reader, number: int, kind: str, item_ids: set[int], loaded=None) -> dict:
+    """Return one change (or several folded into one, after a reconnect) for this reader.
+
+    `loaded` is what `touched_items` returned, shared by every view of one change.
+    """
     meeting = reader.meeting
-    touched = [i for i in meeting.items if i.id in item_ids]
+    touched, order = loaded or touched_items(meeting, item_ids)
     return {
         "number": number,
         "kind": kind,
         "meeting": header(meeting),
         "items": reader.items(touched),
-        "order": [i.id for i in meeting.items],
+        "order": order,
         "full": False,
     }
+
+
+def touched_items(meeting: Meeting, item_ids: set[int]) -> tuple[list[AgendaItem], list[int]]:
+    """Return the items a change is about and the order of every item, without loading every item.
+
+    A change goes out right after its commit, which expired the meeting's items: reading all of
+    them again (with their cases, councils and agencies) took half the time before the first send.
+    """
+    order = list(
+        db.session.scalars(
+            select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
+        )
+    )
+    found = db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.id.in_(item_ids))
+    )
+    return sorted(found, key=lambda item: order.index(item.id)), order
 
 
 def presence_list(users: list[User]) -> list[dict]:

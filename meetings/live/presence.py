@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from meetings.live.models import Attendance, Presence
 from meetings.models import Meeting, MeetingStatus
 from portal import audit
 from portal.extensions import db, socketio
-from portal.models import User
+from portal.models import Agency, User
 from portal.transaction import transaction
 from portal.types import utcnow
 
@@ -60,7 +61,9 @@ def present_users(meeting_id: int) -> list[User]:
         .where(Presence.meeting_id == meeting_id, Presence.seen_at >= fresh)
         .distinct()
     )
-    users = db.session.scalars(select(User).where(User.id.in_(ids), User.active)).all()
+    # Each view needs the person's agency and roles; the agency's kind would be joined to every row.
+    people = select(User).where(User.id.in_(ids), User.active)
+    users = db.session.scalars(people.options(joinedload(User.agency).lazyload(Agency.kind))).all()
     return sorted(users, key=lambda u: (u.agency.name, u.name))
 
 
