@@ -1,4 +1,4 @@
-"""Who is asking, and role gates for views: who may open a page at all (case data: cases/policy.py)."""
+"""Who is asking, and role gates for views: who may open a page at all (case data: cases/policy)."""
 
 from functools import wraps
 
