@@ -14,6 +14,7 @@ from pathlib import Path
 
 import socketio
 
+from bench import logins
 from bench.live_world import NAMESPACE, PASSWORD, config
 from bench.serving import serve
 from portal import create_app
@@ -87,7 +88,12 @@ def log_in(base: str, login_id: str) -> str:
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode({"login_id": login_id, "password": PASSWORD, "csrf_token": token})
-    opener.open(f"{base}/login", data=form.encode()).read()
+    answer = opener.open(f"{base}/login", data=form.encode())
+    page = answer.read().decode()
+    if answer.geturl().endswith("/login/code"):  # a coordinator's second factor (bench/logins.py)
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"code": logins.code(), "csrf_token": token})
+        opener.open(f"{base}/login/code", data=form.encode()).read()
     cookie = next((c for c in jar if c.name == "portal_session"), None)
     if cookie is None:
         raise SystemExit(f"{login_id} could not log in")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench import logins
 from cases.ledger import registration
 from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from meetings import access, services
@@ -70,6 +71,7 @@ def build(participants: int) -> dict:
         role = Role.CASEWORKER if agency.kind.name == "児童相談所" else Role.AGENCY_MEMBER
         people.append(person(n, agency, role))
     db.session.commit()
+    logins.enrol_if_required(people)  # the facilitator and coordinators type a code at login
     schooling = [a for a in members if a.kind.name in SCHOOLING]
     cases = []
     for n in range(CASES):

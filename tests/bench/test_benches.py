@@ -31,3 +31,16 @@ def test_a_quick_run_ends_with_its_summary_line(name, monkeypatch, capsys):
     found = re.fullmatch(rf"result: {name} {keys}", lines[-1])
     assert found, lines[-1]
     assert all(float(value) > 0 for value in found.groups())
+
+
+def test_the_load_test_runs_quickly_through_nginx_without_errors(monkeypatch, capsys):
+    """`bench/load.py --quick`: the production stack on 127.0.0.1, a few people for 15 s, no error."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    importlib.import_module("bench.load").main(["--quick"])
+    lines = capsys.readouterr().out.strip().splitlines()
+    found = re.fullmatch(rf"result: load errors=(\d+) p95_ms=({NUMBER}) rps=({NUMBER})", lines[-1])
+    assert found, lines[-1]
+    assert int(found.group(1)) == 0, "\n".join(lines)
+    assert float(found.group(3)) > 0
+    for kind in ("ledger", "case page", "monthly report save", "live move", "login code"):
+        assert any(f" {kind} " in line for line in lines), f"no {kind} requests were made"

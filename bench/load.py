@@ -1,0 +1,136 @@
+"""A load test of the production setup: 100 people of mixed roles for 3 minutes, through nginx.
+
+Usage: .venv/bin/python bench/load.py [--users 100] [--minutes 3] [--instances 2] [--quick]
+
+bench/stack.py starts PostgreSQL, Redis, the gunicorn instances (production mode) and nginx on
+127.0.0.1; the bench migrates the database and seeds a council with 30 cases, its people and a
+live meeting (bench/live_world.py), gives those whose work needs it a second factor, then runs
+Locust headless (bench/load_users.py) against nginx until the time is up. It prints requests per
+second, p50/p95/p99 per kind of request and the errors, and ends with
+`result: load errors=… p95_ms=… rps=…` (p95 of the slowest kind). Traffic goes to 127.0.0.1 only.
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.stack import Stack, missing_binaries  # noqa: E402
+from bench.tables import table  # noqa: E402
+
+TARGET_P95_MS = 300
+SEED = """
+import json, sys
+import pyotp
+from bench import live_world
+from portal import create_app
+from portal.auth import two_factor
+from portal.extensions import db
+from portal.models import User
+from portal.types import utcnow
+from sqlalchemy import select
+
+app = create_app(live_world.config(sys.argv[1]))
+with app.app_context():
+    world = live_world.build(int(sys.argv[2]))
+    people = {}
+    for user in db.session.scalars(select(User).where(User.login_id.like("bench-%"))):
+        secret = None
+        if two_factor.required(user):  # enrolled as if each had scanned the QR code
+            secret = user.totp_secret = pyotp.random_base32()
+            user.totp_confirmed_at = utcnow()
+        roles = sorted(r.value for r in user.roles)
+        people[user.login_id] = {"roles": roles, "secret": secret}
+    db.session.commit()
+    world["people"] = people
+    print(json.dumps(world))
+"""
+
+
+def _run(command: list, env: dict, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command of the bench's own; stop with its output when it fails."""
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, **kwargs)  # noqa: S603
+    if done.returncode:
+        raise SystemExit(f"{command[:3]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
+def seed(stack: Stack, participants: int) -> dict:
+    """Migrate the stack's database and seed the world; return what the simulated people need."""
+    url = stack.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi.py"}
+    _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
+    return json.loads(_run([sys.executable, "-c", SEED, url, str(participants)], env).stdout.splitlines()[-1])
+
+
+def run_locust(base: str, world_file: Path, users: int, seconds: int, out: Path) -> Path:
+    """Run Locust headless against nginx for the given time; return its stats CSV."""
+    env = {**os.environ, "LOAD_WORLD": str(world_file)}
+    command = [
+        sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"), "--headless",
+        "--host", base, "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s",
+        "--stop-timeout", "10", "--csv", str(out / "load"), "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120)  # noqa: S603
+    if not (out / "load_stats.csv").exists():
+        raise SystemExit(f"locust wrote no statistics:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return out / "load_stats.csv"
+
+
+def report(stats_file: Path) -> tuple[int, float, float]:
+    """Print the table per kind of request; return (errors, p95 of the slowest kind, requests per second)."""
+    with stats_file.open() as stats:
+        rows = list(csv.DictReader(stats))
+    kinds = [r for r in rows if r["Name"] != "Aggregated"]
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    lines = [
+        [r["Type"], r["Name"], r["Request Count"], r["Failure Count"], r["50%"], r["95%"], r["99%"]]
+        for r in kinds
+    ]
+    header = [("種類", "<"), ("リクエスト", "<"), ("件数", ">"), ("エラー", ">")]
+    header += [("p50 ms", ">"), ("p95 ms", ">"), ("p99 ms", ">")]
+    print(table(header, [("", 4), ("応答時間", 3)], lines))
+    errors = int(total["Failure Count"])
+    p95 = max((float(r["95%"]) for r in kinds if r["95%"] not in ("", "N/A")), default=0.0)
+    return errors, p95, float(total["Requests/s"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start the stack, seed it, run the people, print the figures and the summary line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--minutes", type=float, default=3)
+    parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="a small run for CI: 8 people for 15 s")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.users, args.minutes = 8, 0.25
+    missing = missing_binaries("postgres", "redis-server", "nginx")
+    if missing:
+        raise SystemExit(f"{', '.join(missing)} missing: `make postgres redis nginx` installs Debian's")
+    seconds = max(5, int(args.minutes * 60))
+    with tempfile.TemporaryDirectory(prefix="portal-load-") as work, Stack(Path(work)) as stack:
+        stack.start_postgres()
+        stack.start_redis()
+        world = seed(stack, max(args.users, 8))
+        world_file = Path(work) / "world.json"
+        world_file.write_text(json.dumps(world))
+        # 100 people log in from 127.0.0.1 within seconds; the throttle itself is tested elsewhere.
+        stack.start_portals(args.instances, PORTAL_LOGIN_RATE_LIMIT="10000 per minute",
+                            PORTAL_LOGIN_ADDRESS_LIMIT="10000 per minute")  # fmt: skip
+        base = stack.start_nginx(debug_upstream=False)
+        print(f"{args.users} people, {seconds} s, {args.instances} instances behind nginx at {base}")
+        errors, p95, rps = report(run_locust(base, world_file, args.users, seconds, Path(work)))
+    print(f"goal: 0 errors, p95 ≤ {TARGET_P95_MS} ms for every kind of request")
+    print(f"result: load errors={errors} p95_ms={p95:.0f} rps={rps:.1f}")
+
+
+if __name__ == "__main__":
+    main()
