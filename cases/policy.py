@@ -25,7 +25,7 @@ from cases.notes.models import CaseNote
 from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
 from portal.extensions import db
-from portal.models import Council, Role, User
+from portal.models import AgencyCategory, Council, Role, User
 
 # Roles that may see case data at all (through the rules above).
 CASE_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.AGENCY_MEMBER, Role.CASEWORKER, Role.ADVISOR)
@@ -263,6 +263,17 @@ def get_case_or_404(user: User, case_id: int, part: Part | None = None) -> tuple
     if not access.any or (part is not None and not access.can(part)):
         abort(404)
     return case, access
+
+
+def can_view_figures(user: User, council: Council | None) -> bool:
+    """Tell whether this person sees a council's figures: its coordinators and facilitators, and the
+    caseworkers of a 児童相談所 that is one of its members (the figures name no case or child)."""
+    if council is None or not council.active or not holds_case_role(user):
+        return False
+    if council.id in coordinated_council_ids(user):
+        return True
+    cgc = user.agency.category == AgencyCategory.CHILD_GUIDANCE
+    return user.has_role(Role.CASEWORKER) and cgc and council in user.agency.councils
 
 
 def require(allowed: bool) -> None:

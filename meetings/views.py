@@ -7,8 +7,8 @@ from sqlalchemy import select
 from cases import policy
 from cases.models import Case, Status
 from meetings import access, services, tasks
+from meetings.agenda import materials, triage
 from meetings.agenda import services as agenda
-from meetings.agenda import triage
 from meetings.blueprint import bp
 from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, RecorderForm
 from meetings.live import changes, events, payloads, presence
@@ -96,6 +96,7 @@ def detail(meeting_id: int):
         mark_form=MarkForm(),
         ledger_tier=Tier(meeting.tier) in LEDGER_TIERS,
         attendance=presence.attendance_of(meeting),
+        materials=materials.materials_for(user, meeting),
     )
 
 
