@@ -135,7 +135,7 @@ def _meetings(world: World, tier_names: dict[str, str]) -> dict:
                 found[label][2 + i] += m.cases
                 found[label][4 + i] += m.attending
     return {
-        k: v[:4] + [round(v[4] / v[0], 1) if v[0] else None, round(v[5] / v[1], 1) if v[1] else None]
+        k: [*v[:4], round(v[4] / v[0], 1) if v[0] else None, round(v[5] / v[1], 1) if v[1] else None]
         for k, v in found.items()
     }
 

@@ -28,7 +28,7 @@ def _days(low: date, high: date):
 
 
 def _birth(edge_years):
-    """Return a birth date: on or beside the day a child turns a band's age at a 年度 edge, or any, or none."""
+    """Return a birth date: on or beside a band's birthday at a 年度 edge, or any day, or none."""
     near = st.builds(
         lambda edge, age, shift: edge.replace(year=edge.year - age) + timedelta(shift),
         st.sampled_from(EDGES),
