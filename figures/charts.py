@@ -11,8 +11,8 @@ from figures.tables import Table
 BAR_HEIGHT = 12
 ROW_HEIGHT = 34
 LABEL_WIDTH = 150
-PLOT_WIDTH = 260
-LINE_WIDTH, LINE_HEIGHT, LINE_LEFT, LINE_TOP = 440, 180, 36, 14
+PLOT_WIDTH = 180
+LINE_WIDTH, LINE_HEIGHT, LINE_LEFT, LINE_TOP = 330, 170, 30, 16
 
 
 @dataclass
@@ -44,7 +44,14 @@ def bars(table: Table, cells: list[list[Cell]]) -> dict:
         for i, (row, c) in enumerate(lines)
     ]
     height = 16 + len(found) * ROW_HEIGHT
-    return {"bars": found, "height": height, "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT}
+    width = LABEL_WIDTH + PLOT_WIDTH + 50
+    return {
+        "bars": found,
+        "height": height,
+        "width": width,
+        "label_width": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+    }
 
 
 def line(table: Table, cells: list[list[Cell]]) -> dict:
@@ -74,6 +81,6 @@ def line(table: Table, cells: list[list[Cell]]) -> dict:
         "left": LINE_LEFT,
         "right": LINE_LEFT + LINE_WIDTH,
         "width": LINE_LEFT + LINE_WIDTH + 20,
-        "height": LINE_TOP + LINE_HEIGHT + 30,
+        "height": LINE_TOP + LINE_HEIGHT + 42,
         "top_y": LINE_TOP,
     }
