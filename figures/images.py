@@ -110,7 +110,7 @@ def line_png(table: Table, cells: list[list[Cell]]) -> bytes:
     """Return the month line of the 年度: new registrations solid with dots, closures dashed with squares."""
     months = [(row, c) for row, c in zip(table.rows, cells, strict=True) if not row.total]
     left, right, top_y, base = 60, WIDTH - 30, 30, 300
-    image = Image.new("L", (WIDTH, base + 80), WHITE)
+    image = Image.new("L", (WIDTH, base + 96), WHITE)
     draw = ImageDraw.Draw(image)
     small = font(14)
     top = max([_value(c[i]) for _, c in months for i in (0, 2)] + [1])
@@ -136,8 +136,8 @@ def line_png(table: Table, cells: list[list[Cell]]) -> bytes:
             offset = -14 if index == 0 else 16
             draw.text((x, y + offset), str(c[index]), font=small, fill=BLACK, anchor="mm")
     for i, (row, _) in enumerate(months):
-        draw.text((left + i * step, base + 16), row.label, font=small, fill=BLACK, anchor="mm")
-    y = base + 50
+        draw.text((left + i * step, base + 38), row.label, font=small, fill=BLACK, anchor="mm")
+    y = base + 70
     draw.line([(left, y), (left + 40, y)], fill=BLACK, width=3)
     draw.ellipse([left + 15, y - 5, left + 25, y + 5], fill=BLACK)
     draw.text((left + 50, y), "新規登録", font=font(15), fill=BLACK, anchor="lm")
