@@ -3,6 +3,8 @@ survey's order with its rule, and its chart as a picture whose alternative text 
 
 from datetime import date
 
+from docx.shared import Mm
+
 from figures import images
 from figures.rules import SMALL_NOTE, hides_small
 from figures.suppress import grid
@@ -42,7 +44,10 @@ def build(figures: Figures, today: date) -> bytes:
         columns = header(table, figures)
         first = 50 if len(columns) > 5 else 70
         widths = [first] + [(TEXT_WIDTH_MM - first) / (len(columns) - 1)] * (len(columns) - 1)
-        wordfile.add_table(doc, rows or [["—"] * len(columns)], header=columns, widths_mm=widths)
+        drawn = wordfile.add_table(doc, rows or [["—"] * len(columns)], header=columns)
+        # Column widths on the table's grid (six elements) rather than on each of its ~100 cells.
+        for column, width in zip(drawn.columns, widths, strict=True):
+            column.width = Mm(width)
         png = _chart(table, cells, figures)
         if png:
             description = f"{table.title}のグラフ（数は上の表のとおり）"
