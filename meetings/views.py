@@ -7,8 +7,8 @@ from sqlalchemy import select
 from cases import policy
 from cases.models import Case, Status
 from meetings import access, hub, services, tasks
+from meetings.agenda import materials, triage
 from meetings.agenda import services as agenda
-from meetings.agenda import triage
 from meetings.blueprint import bp
 from meetings.forms import InviteForm, ItemForm, MarkForm, MeetingForm, RecorderForm
 from meetings.live import attendance, changes, events, payloads
@@ -101,6 +101,7 @@ def detail(meeting_id: int):
         person_form=_person_form(meeting),
         steps=hub.steps_for(user, meeting),
         documents=hub.documents(meeting) if reader.can_run else [],
+        materials=materials.materials_for(user, meeting),
     )
 
 

@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     """Register the shell's blueprints, then each feature's."""
     import agencies
     import cases
+    import figures
     import meetings
     import reports
     from portal import health, home
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     cases.init_app(app)
     reports.init_app(app)
     meetings.init_app(app)
+    figures.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

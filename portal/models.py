@@ -113,6 +113,11 @@ class Council(db.Model):
     two_factor_for_members: Mapped[bool] = mapped_column(Boolean, default=False)
     # The 部会 the practitioner meeting is split into (e.g. 乳幼児部会), one name a line; empty for none.
     sections: Mapped[str] = mapped_column(Text, default="")
+    # The figures of the 代表者会議: a child's age for the age bands is taken on the last day of the
+    # 年度 ("year_end") or its first ("year_start"); counts of 1–2 are shown as "3未満" in the Word and
+    # Excel copies ("exports"), on the page too ("everywhere"), or not at all ("never").
+    figures_age_basis: Mapped[str] = mapped_column(String(12), default="year_end")
+    figures_small_counts: Mapped[str] = mapped_column(String(12), default="exports")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

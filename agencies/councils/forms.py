@@ -32,6 +32,17 @@ AUTO_JOIN_CHOICES = (
     ("none", "自動では加えない（ケースごとに追加する）"),
 )
 
+# How the figures of the 代表者会議 take a child's age, and where they hide counts of 1–2
+# (Council.figures_age_basis and figures_small_counts; figures/rules.py applies them).
+AGE_BASIS_CHOICES = (
+    ("year_end", "年度末日（3月31日）の年齢（標準）"),
+    ("year_start", "年度初日（4月1日）の年齢"),
+)
+SMALL_COUNT_CHOICES = (
+    ("exports", "Word・Excelの写しで「3未満」と表示する（標準）"),
+    ("everywhere", "画面でも「3未満」と表示する"),
+    ("never", "表示しない（正確な数を出す）"),
+)
 
 # 部会 (sections of the practitioner meeting): each name fits Case.section and Meeting.section.
 SECTION_MAX_LENGTH = 40
@@ -96,6 +107,15 @@ class CouncilForm(FlaskForm):
     )
     sections = TextAreaField("部会（1行に1つ）", [check_sections], filters=[section_lines])
     two_factor_for_members = BooleanField("関係機関の職員にも二段階認証を求める", default=False)
+    figures_age_basis = SelectField(
+        "統計の年齢の基準",
+        [chosen("統計の年齢の基準")],
+        choices=choices(*AGE_BASIS_CHOICES),
+        default="year_end",
+    )
+    figures_small_counts = SelectField(
+        "統計の1〜2の数", [chosen("統計の1〜2の数")], choices=choices(*SMALL_COUNT_CHOICES), default="exports"
+    )
     active = BooleanField("利用中", default=True)
 
     def __init__(self, *args, current_agency_id: int | None = None, **kwargs):
@@ -122,6 +142,8 @@ COUNCIL_FIELDS = (
     "child_guidance_auto_join",
     "sections",
     "two_factor_for_members",
+    "figures_age_basis",
+    "figures_small_counts",
     "active",
 )
 

@@ -31,7 +31,7 @@ from cases.policy.roles import CASE_ROLES, COUNCIL_WIDE_ROLES, coordinated_counc
 from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
 from portal.extensions import db
-from portal.models import Council, Role, User
+from portal.models import AgencyCategory, Council, Role, User
 
 __all__ = [
     "CASE_ROLES",
@@ -153,15 +153,10 @@ def can_view(user: User, case: Case, part: Part, child_id: int | None = WHOLE_CA
 
 
 def can_edit_ledger(user: User, case: Case, access: CaseAccess | None = None) -> bool:
-    """Tell whether this person may change the case's ledger fields.
-
-    The coordinating body does; so does a 児童相談所 caseworker whose center is in the case
-    (the joint ledger is kept by both).
-    """
+    """Tell whether this person may change the case's ledger fields: the coordinating body, or a
+    児童相談所 caseworker whose center is in the case (the joint ledger is kept by both)."""
     access = access or access_for(user, case)
-    if access.full:
-        return True
-    return user.has_role(Role.CASEWORKER) and access.whole(Part.LEDGER)
+    return access.full or (user.has_role(Role.CASEWORKER) and access.whole(Part.LEDGER))
 
 
 def can_manage_sharing(user: User, case: Case) -> bool:
@@ -209,6 +204,15 @@ def get_case_or_404(user: User, case_id: int, part: Part | None = None) -> tuple
     if not access.any or (part is not None and not access.can(part)):
         abort(404)
     return case, access
+
+
+def can_view_figures(user: User, council: Council | None) -> bool:
+    """Tell whether this person sees a council's figures (which name no case or child): its
+    coordinators and facilitators, and the caseworkers of a 児童相談所 that is one of its members."""
+    if council is None or not council.active or not holds_case_role(user):
+        return False
+    cgc = user.has_role(Role.CASEWORKER) and user.agency.category == AgencyCategory.CHILD_GUIDANCE
+    return council.id in coordinated_council_ids(user) or (cgc and council in user.agency.councils)
 
 
 def require(allowed: bool) -> None:

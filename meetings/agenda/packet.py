@@ -5,7 +5,7 @@ latest monthly reports, alerts and why it is to be discussed; the same per-recip
 from cases import signals
 from cases.models import Case, Part
 from cases.signals import AlertLine, ReportLine
-from meetings.agenda import triage
+from meetings.agenda import materials, triage
 from meetings.minutes.services import minutes_of
 from meetings.minutes.word import COLLECT_LINE, NOT_SHARED, Copy, View
 from meetings.models import AgendaItem, Mark, Meeting
@@ -39,6 +39,11 @@ def build(meeting: Meeting, copy: Copy) -> bytes:
     agenda = [[str(i.position), *_agenda_row(i, view)] for i in items]
     header = ["番号", "区分", "議題", "予定"]
     wordfile.add_table(doc, agenda or [["—", "", "", ""]], header=header, widths_mm=[12, 25, 113, 20])
+    attached = [m.title for m in materials.materials_for(copy.viewer, meeting) if m.kind == "docx"]
+    if attached:
+        wordfile.add_heading(doc, "会議資料（別添）", 1)
+        for title in attached:
+            wordfile.add_text(doc, f"・{title}")
     for item in items:
         if item.case_id is None:
             continue

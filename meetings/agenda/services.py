@@ -48,8 +48,10 @@ def add_item(user: User, meeting: Meeting, data: ItemInput) -> AgendaItem:
         for each in ([case] if case else []) + linked:
             if each.id in taken:
                 problems.append(f"ケース {each.case_number} は議題{taken[each.id].position}で扱っています。")
-        if meeting.tier == Tier.REPRESENTATIVE and (case is not None or linked):
-            problems.append("代表者会議ではケースを扱いません。")
+        if meeting.tier == Tier.REPRESENTATIVE and (
+            case is not None or linked or data.kind == ItemKind.CASE_REVIEW
+        ):
+            problems.append("代表者会議ではケースを扱いません（議題は報告と協議です）。")
         if problems:
             raise Refusal(*problems)
         item = AgendaItem(

@@ -10,7 +10,7 @@ from cases.models import Case, CaseChange
 from cases.plans.models import SupportPlan
 from meetings import services
 from meetings.agenda import services as agenda
-from meetings.models import AgendaItem, ItemKind, Mark, Meeting, MeetingStatus
+from meetings.models import AgendaItem, ItemKind, Mark, Meeting, MeetingStatus, Tier
 from portal import audit
 from portal.extensions import db
 from portal.models import User
@@ -121,6 +121,8 @@ def build_agenda(user: User, meeting: Meeting) -> int:
     """
     with transaction():
         agenda.require_editable(user, meeting)
+        if meeting.tier == Tier.REPRESENTATIVE:
+            raise Refusal("代表者会議ではケースを扱いません（台帳から議題は作れません）。")
         if meeting.status != MeetingStatus.SCHEDULED:
             raise Refusal("開始前の会議だけ、台帳から議題を作れます。")
         cases = agenda_cases(meeting)

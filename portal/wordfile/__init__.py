@@ -6,10 +6,11 @@ names the font outright. User text comes in as the portal's sanitized HTML subse
 real runs (bold, italic, breaks, lists); markup is never pasted into the document.
 
 Every export builds its document with these functions: `new_document`, headings, text, tables (a cell
-marked `Html` becomes runs), `add_rich_text`, then `to_bytes`.
+marked `Html` becomes runs), `add_rich_text`, pictures with their alternative text, then `to_bytes`.
 """
 
 from portal.wordfile.document import new_document, to_bytes
+from portal.wordfile.pictures import add_picture
 from portal.wordfile.richtext import add_rich_text
 from portal.wordfile.runs import (
     DEFAULT_FONT,
@@ -31,6 +32,7 @@ __all__ = [
     "add_field",
     "add_heading",
     "add_paragraph",
+    "add_picture",
     "add_rich_text",
     "add_run",
     "add_table",

@@ -28,6 +28,8 @@ def council_form(council: Council | None = None, **changes) -> dict:
         "coordinating_agency_id": "0",
         "report_due_day": "10",
         "child_guidance_auto_join": "abuse",
+        "figures_age_basis": "year_end",
+        "figures_small_counts": "exports",
         "active": "y",
     }
     data.update(TIERS)
@@ -35,7 +37,14 @@ def council_form(council: Council | None = None, **changes) -> dict:
         data.update(
             {
                 field: getattr(council, field)
-                for field in ("name", "municipality", "child_guidance_auto_join", *TIERS)
+                for field in (
+                    "name",
+                    "municipality",
+                    "child_guidance_auto_join",
+                    "figures_age_basis",
+                    "figures_small_counts",
+                    *TIERS,
+                )
             },
             coordinating_agency_id=str(council.coordinating_agency_id or 0),
             report_due_day=str(council.report_due_day),
@@ -79,6 +88,8 @@ def test_create_council_with_its_coordinating_agency(client, admin):
         "report_due_day": [None, 10],
         "child_guidance_auto_join": [None, "abuse"],
         "two_factor_for_members": [None, False],
+        "figures_age_basis": [None, "year_end"],
+        "figures_small_counts": [None, "exports"],
         "active": [None, True],
     }
 
@@ -240,3 +251,17 @@ def test_the_setting_decides_which_cases_child_guidance_joins(client, admin, set
         ),
     )
     assert has_involvement(case, cgc.id, InvolvementKind.CHILD_GUIDANCE) is joins
+
+
+def test_the_figures_settings_are_kept_and_checked(client, admin):
+    council = CouncilFactory(name="さくら町要保護児童対策地域協議会")
+    form = council_form(council, figures_age_basis="year_start", figures_small_counts="everywhere")
+    client.submit(f"/admin/councils/{council.id}", form, follow_redirects=True)
+    db.session.refresh(council)
+    assert (council.figures_age_basis, council.figures_small_counts) == ("year_start", "everywhere")
+    response = client.submit(
+        f"/admin/councils/{council.id}", council_form(council, figures_small_counts="all")
+    )
+    assert "Not a valid choice" not in page_text(response)
+    db.session.refresh(council)
+    assert council.figures_small_counts == "everywhere"
