@@ -6,6 +6,7 @@ def init_app(app) -> None:
     # Importing each views module adds its routes to the one blueprint of cases.blueprint.
     from agencies.councils.services import register_section_counter
     from cases.blueprint import bp
+    from cases.ledger import home as ledger_home
     from cases.ledger import views as ledger_views
     from cases.ledger.reading import CASE_ACTION_LABELS
     from cases.ledger.services import open_cases_per_section
@@ -22,6 +23,7 @@ def init_app(app) -> None:
     register_action_labels(PLAN_ACTION_LABELS)
     register_nav_item(NavItem("進行管理台帳", "cases.ledger_view", ledger_views.may_use_ledger, order=10))
     register_nav_item(NavItem("プラン見直し", "cases.plan_board_view", plan_board.may_see_board, order=20))
+    register_home_panel(ledger_home.home_panel)
     register_home_panel(plan_views.home_panel)
     app.add_template_global(plan_views.visible_plan_count)
     # A 部会 that open cases use cannot be removed from the council's settings.

@@ -249,6 +249,7 @@ class CaseChange(db.Model):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(60), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why (required for a risk change)
 
     user: Mapped[User | None] = relationship(lazy="joined")
     agency: Mapped[Agency | None] = relationship(lazy="joined")

@@ -79,7 +79,7 @@ class CaseForm(FlaskForm):
         choices=choices(*[("", "選んでください")] + [(c.value, c.label) for c in Category]),
         default="",
     )
-    received_on = date_field("受理日", required=True, default=today_in_japan)
+    received_on = date_field("受理日", required=True, not_future=True, default=today_in_japan)
     register_now = RadioField(
         "登録の段階",
         choices=choices(
@@ -195,6 +195,7 @@ class LedgerForm(FlaskForm):
     main_abuser = SelectField("主たる虐待者")
     abuse_types = MultiCheckboxField("虐待種別")
     risk_level = RadioField("リスク", [chosen("リスク")], coerce=int, choices=RISK_CHOICES)
+    risk_reason = TextAreaField("リスクを変更する理由", [at_most(2000)], filters=[lines])
     lead_agency_id = SelectField("主担当機関", coerce=opt_int)
     key_person = StringField("主たる援助者", [at_most(120)], filters=[strip])
     section = SelectField("部会")
@@ -206,6 +207,7 @@ class LedgerForm(FlaskForm):
 
     def __init__(self, case: Case, *args, **kwargs):
         super().__init__(*args, obj=case, **kwargs)
+        self.case = case
         self.referral_route.choices = choices(*codes.choices("referral_route", blank="（未選択）"))
         self.main_abuser.choices = choices(*codes.choices("main_abuser", blank="（未選択）"))
         self.abuse_types.choices = choices(*codes.choices("abuse_type"))
@@ -216,6 +218,14 @@ class LedgerForm(FlaskForm):
         self.lead_agency_id.choices = choices(*[("", "（未設定）"), *members])
         # The current 部会 stays selectable even if the council no longer has it.
         self.section.choices = section_choices([case.council], "（未設定）", current=case.section)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then require a reason when the risk level changes."""
+        ok = super().validate(extra_validators)
+        if ok and self.risk_level.data != self.case.risk_level and not self.risk_reason.data:
+            self.risk_reason.errors.append("リスクを変更する理由を入力してください。")
+            ok = False
+        return ok
 
     def changes(self, case: Case) -> dict:
         """Return only the fields whose typed value differs from the case."""
@@ -235,13 +245,13 @@ class LedgerForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """Register (登録) a received case."""
 
-    registered_on = date_field("登録日", required=True, default=today_in_japan)
+    registered_on = date_field("登録日", required=True, not_future=True, default=today_in_japan)
 
 
 class CloseForm(FlaskForm):
     """Close (終結) a case."""
 
-    closed_on = date_field("終結日", required=True, default=today_in_japan)
+    closed_on = date_field("終結日", required=True, not_future=True, default=today_in_japan)
     reason = SelectField("終結理由", [DataRequired("終結理由を選んでください。")], default="")
 
     def __init__(self, *args, **kwargs):

@@ -105,6 +105,8 @@ def _check_input(user: User, data: CaseInput) -> Council:
             problems.append(f"{child.name} の所属機関は協議会の構成機関から選んでください。")
         if child.birth_date and child.birth_date > today_in_japan():
             problems.append(f"{child.name} の生年月日が未来の日付です。")
+    if data.received_on > today_in_japan():
+        problems.append("受理日に未来の日付は入力できません。")
     if data.risk_level not in (1, 2, 3):
         problems.append("リスクを選んでください。")
     problems += section_problems(council, data.section)
@@ -187,6 +189,10 @@ def register_intake(user: User, case: Case, registered_on: date) -> None:
     policy.require(policy.can_manage_sharing(user, case))
     if case.status != Status.INTAKE.value:
         raise Refusal("受理中のケースだけを登録できます。")
+    if registered_on > today_in_japan():
+        raise Refusal("登録日に未来の日付は入力できません。")
+    if registered_on < case.received_on:
+        raise Refusal("登録日が受理日より前です。")
     with transaction():
         record_change(case, user, "status", case.status_label, Status.REGISTERED.label)
         case.status = Status.REGISTERED.value

@@ -164,7 +164,9 @@ def edit(case_id: int):
     form = LedgerForm(case)
     if form.validate_on_submit():
         try:
-            changed = services.update_case(user, case, form.changes(case), form.version.data)
+            changed = services.update_case(
+                user, case, form.changes(case), form.version.data, reason=form.risk_reason.data or ""
+            )
         except Refusal as error:
             show_refusal(form, error)
         else:

@@ -143,7 +143,7 @@ def _check(case: Case, data: PlanInput, previous: PlanVersion | None) -> list[st
     if data.consent is not None:
         consent = data.consent
         problems += consents.plan_consent_problems(
-            consent.given_by_name, consent.given_by_relation, consent.given_on, consent.agency_ids
+            case, consent.given_by_name, consent.given_by_relation, consent.given_on, consent.agency_ids
         )
     if previous is not None:
         if not has_text(data.evaluation):
