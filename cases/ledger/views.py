@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from cases import codes, policy
 from cases.blueprint import bp
-from cases.ledger import exports, reading, registration, services
+from cases.ledger import duplicates, exports, reading, registration, services
 from cases.ledger import queries as ledger
 from cases.ledger.filters import AccessHistoryForm, LedgerFilterForm, ledger_args
 from cases.ledger.forms import CaseForm, CloseForm, LedgerForm, RegisterForm
@@ -19,6 +19,7 @@ from portal.dates import today_in_japan
 from portal.downloads import attachment
 from portal.forms import show_refusal
 from portal.gates import me
+from portal.ids import parse_id
 from portal.refusals import Refusal
 
 EXPORT_TYPES = {
@@ -136,8 +137,19 @@ def new():
     if added:
         form.add_row(added)
     elif form.validate_on_submit():
+        data = form.to_input()
+        existing = parse_id(request.form.get("open_case", ""))
+        if existing is not None:
+            case = duplicates.open_existing(user, existing, data)
+            return redirect(url_for(".detail", case_id=case.id))
+        found = [] if request.form.get("confirm_new") else duplicates.likely_duplicates(user, data)
+        if found:
+            return render_template("cases/ledger/new.html", form=form, duplicates=found)
         try:
-            case = registration.register_case(user, form.to_input())
+            register = (
+                duplicates.register_despite if request.form.get("confirm_new") else registration.register_case
+            )
+            case = register(user, data)
         except Refusal as error:
             show_refusal(form, error)
         else:

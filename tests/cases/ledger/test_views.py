@@ -64,9 +64,11 @@ def household_form(town, **overrides) -> dict:
         "guardians-0-name_kana": "やまもと けん",
         "guardians-1-relation": "",
         "guardians-1-name": "",
+        # The town already holds this household: the registrar has seen the duplicate warning.
+        "confirm_new": "1",
     }
     data.update(overrides)
-    return data
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def edit_form(case, **changes) -> dict:
