@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     FieldList,
     FormField,
     IntegerField,
@@ -16,6 +17,7 @@ from wtforms.widgets import HiddenInput
 
 from cases import codes, policy
 from cases.choices import RISK_CHOICES, agency_pairs, member_agencies, section_choices
+from cases.ledger.columns import OPTIONAL_COLUMNS
 from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from cases.ledger.services import LEDGER_FIELDS
 from cases.models import Case, Category
@@ -240,6 +242,13 @@ class LedgerForm(FlaskForm):
             if new != old:
                 changed[name] = new
         return changed
+
+
+class ColumnsForm(FlaskForm):
+    """Choose the ledger's optional columns and its compact mode (remembered per person)."""
+
+    columns = MultiCheckboxField("表示する列", choices=choices(*OPTIONAL_COLUMNS.items()))
+    compact = BooleanField("コンパクト表示（1画面に多くのケース）")
 
 
 class RegisterForm(FlaskForm):

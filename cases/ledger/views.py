@@ -7,10 +7,10 @@ from flask_login import login_required
 
 from cases import codes, policy
 from cases.blueprint import bp
-from cases.ledger import duplicates, exports, reading, registration, services
+from cases.ledger import columns, duplicates, exports, reading, registration, services
 from cases.ledger import queries as ledger
 from cases.ledger.filters import AccessHistoryForm, LedgerFilterForm, ledger_args
-from cases.ledger.forms import CaseForm, CloseForm, LedgerForm, RegisterForm
+from cases.ledger.forms import CaseForm, CloseForm, ColumnsForm, LedgerForm, RegisterForm
 from cases.models import PART_LABELS, Part
 from cases.notes.forms import NoteForm
 from cases.notes.targets import note_targets
@@ -46,6 +46,7 @@ def ledger_view():
     user = me()
     form, filters = _filters()
     page = ledger.ledger_page(user, filters)
+    shown, compact = columns.preferences(user)
     return render_template(
         "cases/ledger/ledger.html",
         page=page,
@@ -53,7 +54,23 @@ def ledger_view():
         args=ledger_args(filters),
         many_councils=len(form.councils) > 1,
         can_register=bool(policy.coordinated_council_ids(user)),
+        shown=shown,
+        compact=compact,
+        extras=columns.extras(page.rows, shown),
+        optional=columns.OPTIONAL_COLUMNS,
+        chooser=ColumnsForm(formdata=None, columns=shown, compact=compact),
     )
+
+
+@bp.post("/columns")
+@login_required
+def ledger_columns():
+    """Remember the columns and the compact mode the person chose for the ledger."""
+    form = ColumnsForm()
+    if form.validate_on_submit():
+        columns.save_preferences(me(), form.columns.data or [], bool(form.compact.data))
+        flash("台帳の表示を保存しました。", "info")
+    return redirect(url_for(".ledger_view"))
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
