@@ -20,7 +20,7 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from cases.models import Case, Child, Part, Status
+from cases.models import Case, Category, Child, Part, Status
 from cases.notes.models import CaseNote
 from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
@@ -68,6 +68,17 @@ def _user_grants_clause(user: User, today: date, part: Part | None, case=Case) -
     if part is not None:
         clause = and_(clause, AccessGrant.parts.op("&")(part.bit) != 0)
     return clause
+
+
+def supports_pregnancy(user: User, case: Case, access: "CaseAccess") -> bool:
+    """Tell whether the person is the coordinating body's 母子保健 staff supporting this 特定妊婦 case."""
+    center = case.council.coordinating_agency_id
+    return case.category == Category.PREGNANT.value and user.agency_id == center and access.any
+
+
+def can_write_plan(user: User, case: Case) -> bool:
+    """Tell whether this person writes and reviews the case's support plans (and may be their 担当者)."""
+    return can_manage_sharing(user, case) or supports_pregnancy(user, case, access_for(user, case))
 
 
 def visible_cases_clause(user: User, part: Part | None = None, today: date | None = None):
@@ -199,6 +210,9 @@ def access_map(user: User, cases: list[Case], today: date | None = None) -> dict
         for part in Part:
             if mask & part.bit:
                 access.scopes.setdefault(part, set()).add(child_id)
+    for case in cases:
+        if supports_pregnancy(user, case, result[case.id]):
+            result[case.id].scopes.setdefault(Part.PLAN, set()).add(WHOLE_CASE)
     return result
 
 

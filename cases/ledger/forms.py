@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
-    BooleanField,
     FieldList,
     FormField,
     IntegerField,
@@ -17,7 +16,6 @@ from wtforms.widgets import HiddenInput
 
 from cases import codes, policy
 from cases.choices import RISK_CHOICES, agency_pairs, member_agencies, section_choices
-from cases.ledger.columns import OPTIONAL_COLUMNS
 from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from cases.ledger.services import LEDGER_FIELDS
 from cases.models import Case, Category
@@ -100,6 +98,10 @@ class CaseForm(FlaskForm):
     household_note = TextAreaField("世帯の状況", [at_most(10000)], filters=[lines])
     next_review_on = date_field("次回確認時期")
     expected_delivery_on = date_field("出産予定日（特定妊婦）")
+    mother_name = StringField("妊婦の氏名", [at_most(60)], filters=[strip])
+    mother_kana = StringField("妊婦のふりがな", [at_most(60)], filters=[strip])
+    mother_birth_date = date_field("妊婦の生年月日")
+    mother_hospital_id = SelectField("医療機関（出産予定の病院など）", coerce=opt_int)
     children = FieldList(FormField(ChildRow), min_entries=3)
     guardians = FieldList(FormField(GuardianRow), min_entries=2)
 
@@ -113,6 +115,7 @@ class CaseForm(FlaskForm):
         self.main_abuser.choices = choices(*codes.choices("main_abuser", blank="（未選択）"))
         self.abuse_types.choices = choices(*codes.choices("abuse_type"))
         self.lead_agency_id.choices = choices(*[("", "（調整機関が担当）"), *self.members])
+        self.mother_hospital_id.choices = choices(*[("", "（未定）"), *self.members])
         self.section.choices = section_choices(councils, "（未設定）")
         self.fill_row_choices()
 
@@ -147,6 +150,18 @@ class CaseForm(FlaskForm):
                 ok = False
         return ok
 
+    def _mother(self) -> ChildInput | None:
+        """Return the pregnant woman typed for a 特定妊婦 case (None when her name is blank)."""
+        if self.category.data != Category.PREGNANT or not self.mother_name.data:
+            return None
+        return ChildInput(
+            self.mother_name.data,
+            self.mother_kana.data or "",
+            self.mother_birth_date.data,
+            "女",
+            self.mother_hospital_id.data,
+        )
+
     def to_input(self):
         """Return the registration for services.register_case, without the blank rows."""
         children = [r.form for r in self.children if not r.form.is_blank()]
@@ -167,6 +182,7 @@ class CaseForm(FlaskForm):
             next_review_on=self.next_review_on.data,
             expected_delivery_on=self.expected_delivery_on.data,
             register_now=self.register_now.data != "intake",
+            mother=self._mother(),
             children=[
                 ChildInput(
                     c.name.data,
@@ -242,13 +258,6 @@ class LedgerForm(FlaskForm):
             if new != old:
                 changed[name] = new
         return changed
-
-
-class ColumnsForm(FlaskForm):
-    """Choose the ledger's optional columns and its compact mode (remembered per person)."""
-
-    columns = MultiCheckboxField("表示する列", choices=choices(*OPTIONAL_COLUMNS.items()))
-    compact = BooleanField("コンパクト表示（1画面に多くのケース）")
 
 
 class RegisterForm(FlaskForm):

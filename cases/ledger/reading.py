@@ -26,6 +26,7 @@ CASE_ACTION_LABELS = {
     "ledger.list": "台帳一覧",
     "ledger.export": "台帳出力",
     "case.create": "登録・受理",
+    "case.child_add": "子どもの追加（出生など）",
     "case.duplicate_open": "重複の疑い：既存のケースを開いた",
     "case.duplicate_new": "重複の疑い：新しいケースとして登録",
     "case.update": "更新",

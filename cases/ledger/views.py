@@ -10,7 +10,8 @@ from cases.blueprint import bp
 from cases.ledger import columns, duplicates, exports, reading, registration, services
 from cases.ledger import queries as ledger
 from cases.ledger.filters import AccessHistoryForm, LedgerFilterForm, ledger_args
-from cases.ledger.forms import CaseForm, CloseForm, ColumnsForm, LedgerForm, RegisterForm
+from cases.ledger.forms import CaseForm, CloseForm, LedgerForm, RegisterForm
+from cases.ledger.page_forms import AddChildForm, ColumnsForm
 from cases.models import PART_LABELS, Part
 from cases.notes.forms import NoteForm
 from cases.notes.targets import note_targets
@@ -27,7 +28,12 @@ EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # History lines that are not ledger fields.
-HISTORY_FIELDS = {**services.LEDGER_FIELDS, "status": "状況", "closure_reason": "終結理由"}
+HISTORY_FIELDS = {
+    **services.LEDGER_FIELDS,
+    "status": "状況",
+    "closure_reason": "終結理由",
+    "children": "子どもの追加",
+}
 
 
 def _filters(tell: bool = True) -> tuple[LedgerFilterForm, ledger.LedgerFilters]:
@@ -135,12 +141,38 @@ def render_case(case_id: int, note_form: NoteForm | None = None):
         Part=Part,
         note_form=note_form if targets else None,
         register_form=RegisterForm(formdata=None),
+        add_child_form=_add_child_form(user, view.case),
         labels={name: codes.labels(name) for name in ("abuse_type", "main_abuser", "referral_route")},
         closure_reasons=codes.labels("closure_reason"),
         legal_bases=codes.labels("legal_basis"),
         relations=codes.labels("relation"),
         note_kinds=codes.labels("note_kind"),
     )
+
+
+def _add_child_form(user, case) -> AddChildForm | None:
+    """Return the form that adds a child, for the coordinating body."""
+    return AddChildForm(case, formdata=None) if policy.can_manage_sharing(user, case) else None
+
+
+@bp.post("/<id:case_id>/children")
+@login_required
+def child_add(case_id: int):
+    """Add a child to the case (a baby born to a 特定妊婦, a sibling); the case goes on."""
+    user = me()
+    case, _access = policy.get_case_or_404(user, case_id)
+    policy.require(policy.can_manage_sharing(user, case))
+    form = AddChildForm(case)
+    try:
+        if not form.validate_on_submit():
+            raise Refusal(*(m for messages in form.errors.values() for m in messages))
+        child = registration.add_child(user, case, form.to_input())
+    except Refusal as error:
+        for message in error.messages:
+            flash(message, "error")
+    else:
+        flash(f"{child.name} をこのケースに追加しました。", "info")
+    return redirect(url_for(".detail", case_id=case.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
