@@ -24,6 +24,8 @@ def init_app(app) -> None:
     register_nav_item(NavItem("進行管理台帳", "cases.ledger_view", ledger_views.may_use_ledger, order=10))
     register_nav_item(NavItem("プラン見直し", "cases.plan_board_view", plan_board.may_see_board, order=20))
     register_home_panel(ledger_home.home_panel)
+    register_home_panel(ledger_home.caseworker_panel)
+    register_home_panel(ledger_home.pregnancy_panel)
     register_home_panel(plan_views.home_panel)
     app.add_template_global(plan_views.visible_plan_count)
     # A 部会 that open cases use cannot be removed from the council's settings.
