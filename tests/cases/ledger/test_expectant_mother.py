@@ -87,3 +87,11 @@ def test_the_center_nurse_opens_writes_and_reviews_the_plans_and_can_be_their_ca
     assert nakamura.get(f"/cases/{case.id}/plans/{plan.id}/review").status_code == 200
     # Not a coordinator: the 山本 case (not a pregnancy) keeps its plans hers to read only by grant.
     assert not policy.can_write_plan(nurse, town.case)
+
+
+def test_the_pregnant_woman_is_in_the_exports_as_a_child_would_be(town, browser):
+    register_akari(town)
+    sato = browser(town.coordinator)
+    exported = sato.get("/cases/export.csv").get_data(as_text=True)
+    assert "小林 あかり" in exported and "こばやし あかり" in exported
+    assert sato.get("/cases/export.xlsx").status_code == 200
