@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from cases.blueprint import bp
     from cases.intake import cli as intake_cli
     from cases.intake import views as intake_views
+    from cases.ledger import home as ledger_home
     from cases.ledger import views as ledger_views
     from cases.ledger.reading import CASE_ACTION_LABELS
     from cases.ledger.services import open_cases_per_section
@@ -32,6 +33,9 @@ def init_app(app) -> None:
     register_nav_item(NavItem("受付・安全確認", "cases.intake_list", intake_views.may_take_intake, order=11))
     register_nav_item(NavItem("ケース移管", "cases.transfer_list", move_views.may_see_transfers, order=12))
     register_home_panel(watch.watch_panel)
+    register_home_panel(ledger_home.home_panel)
+    register_home_panel(ledger_home.caseworker_panel)
+    register_home_panel(ledger_home.pregnancy_panel)
     register_home_panel(plan_views.home_panel)
     app.add_template_global(watch.ledger_watch)
     app.add_template_global(watch.case_marks)

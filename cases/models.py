@@ -204,6 +204,9 @@ class Child(db.Model):
     grade_class: Mapped[str] = mapped_column(String(30), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     search_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    # The subject of a 特定妊婦 case is the pregnant woman herself: she stands where a child would,
+    # her 医療機関 as her enrolled agency; the baby joins the case as a child after the birth.
+    expectant_mother: Mapped[bool] = mapped_column(Boolean, default=False)
     # Kept by the reports feature when an agency reports on the child; the ledger shows them.
     last_reported_on: Mapped[date | None] = mapped_column(Date)
     consecutive_absent_days: Mapped[int | None] = mapped_column(Integer)
@@ -251,6 +254,7 @@ class CaseChange(db.Model):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(60), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why (required for a risk change)
 
     user: Mapped[User | None] = relationship(lazy="joined")
     agency: Mapped[Agency | None] = relationship(lazy="joined")

@@ -15,7 +15,13 @@ from portal.extensions import db
 
 def _yamamoto(town: Town, case: Case) -> None:
     """伊藤 of the 児童相談所 raises the risk after a home visit (SCENARIOS.md 1.7)."""
-    services.update_case(town.people["ito"], case, {"risk_level": 3}, case.version, source="家庭訪問")
+    services.update_case(
+        town.people["ito"],
+        case,
+        {"risk_level": 3},
+        case.version,
+        reason="家庭訪問で父の暴言と、はるとの腕の新しいあざを確認した。",
+    )
 
 
 def _kobayashi(town: Town, case: Case) -> None:

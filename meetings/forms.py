@@ -16,17 +16,20 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cases.choices import section_choices
+from cases.ledger.pickers import case_labels
 from meetings.agenda.services import ItemInput
 from meetings.models import ItemKind, Mark, Tier
 from meetings.services import JST, Household, MeetingInput
 from portal.forms import MultiCheckboxField, choices, opt_int
+from portal.gates import me
 
 HOUSEHOLD_LABEL = "世帯全体（ほかの子ども・保護者・世帯の状況）も共有する機関"
 
 
-def case_choices(cases) -> list[SelectChoice]:
-    """Return the cases to pick from, by number (never by a name), after a blank choice."""
-    return choices(("", "（なし）"), *((c.id, f"ケース {c.case_number}") for c in cases))
+def case_choices(cases, blank: bool = True) -> list[SelectChoice]:
+    """Return the cases to pick from: the number and the children's names the person may see."""
+    labels = case_labels(me(), list(cases))
+    return choices(*([("", "（なし）")] if blank else []), *((c.id, labels[c.id]) for c in cases))
 
 
 class MeetingForm(FlaskForm):
@@ -98,7 +101,7 @@ class ItemForm(FlaskForm):
     def fill_cases(self, cases) -> None:
         """Set the cases the item may take up."""
         self.case_id.choices = case_choices(cases)
-        self.linked_case_ids.choices = choices(*((c.id, f"ケース {c.case_number}") for c in cases))
+        self.linked_case_ids.choices = case_choices(cases, blank=False)
 
     def to_input(self) -> ItemInput:
         """Return the typed item."""

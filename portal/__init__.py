@@ -57,6 +57,9 @@ def register_extensions(app: Flask) -> None:
         manage_session=False,
     )
     app.before_request(sessions.before_request)
+    from portal import forms
+
+    forms.init_app(app)
     from portal import headers
 
     headers.init_app(app)

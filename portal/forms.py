@@ -5,16 +5,20 @@ line breaks) so an untouched field compares equal to what is stored.
 """
 
 import unicodedata
+from functools import cache
 
-from flask import flash
+from babel import support
+from flask import Flask, flash, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from wtforms import DateField, Form, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import DefaultTranslations, messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
+from portal.dates import today_in_japan
 from portal.extensions import db
 from portal.ids import parse_id
 from portal.models import Agency, AgencyKind, Council
@@ -22,6 +26,57 @@ from portal.refusals import Refusal
 
 ANY = ""  # the value of the "all" choice of a filter
 ALL = "すべて"
+
+# WTForms' own Japanese catalogue lacks some messages (a multi-select answers "'x' is not a valid
+# choice for this field.") and words some in programmers' terms (型変換); these take precedence, for
+# every form of the portal.
+PICK_AGAIN = "選べない項目が含まれています。選び直してください。"
+MESSAGES = {
+    "'%(value)s' is not a valid choice for this field.": PICK_AGAIN,
+    "Invalid choice(s): one or more data inputs could not be coerced.": PICK_AGAIN,
+    "Invalid Choice: could not coerce.": "選べない項目です。選び直してください。",
+    "Field must be exactly %(max)d character long.": "%(max)d文字で入力してください。",
+    "Date must be at least %(min)s.": "%(min)s以降の日付を入力してください。",
+    "Date must be at most %(max)s.": "%(max)s以前の日付を入力してください。",
+    "Date must be between %(min)s and %(max)s.": "%(min)sから%(max)sまでの日付を入力してください。",
+    "Not a valid week value.": "週を正しく入力してください。",
+    "This field cannot be edited.": "この項目は変更できません。",
+    "This field is disabled and cannot have a value.": "この項目は入力できません。",
+    "Choices cannot be None.": "選択肢がありません。",
+}
+
+
+class JapaneseCatalog:
+    """WTForms' Japanese messages with the portal's own taking precedence (gettext and ugettext)."""
+
+    def __init__(self):
+        self.base = support.Translations.load(messages_path(), ["ja"], domain="wtforms")
+
+    def ugettext(self, string: str) -> str:
+        """Translate one message."""
+        return MESSAGES.get(string) or self.base.ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a message with a count (Japanese has one form for every count)."""
+        return MESSAGES.get(singular) or self.base.ungettext(singular, plural, n)
+
+    gettext, ngettext = ugettext, ungettext
+
+
+@cache
+def catalog() -> JapaneseCatalog:
+    """Return the one catalogue (loaded once)."""
+    return JapaneseCatalog()
+
+
+def init_app(app: Flask) -> None:
+    """Give every Flask-WTF form of a request the portal's Japanese messages."""
+
+    def use_japanese() -> None:
+        # Flask-WTF reads the catalogue it caches on the request; this puts ours there first.
+        request.wtforms_translations = catalog()
+
+    app.before_request(use_japanese)
 
 
 def strip(value):
@@ -64,10 +119,24 @@ def at_most(n: int) -> Length:
     return Length(max=n, message=f"{n}文字以内で入力してください。")
 
 
-def date_field(label: str, required: bool = False, **kwargs) -> DateField:
-    """Return a date field with a Japanese message when it is required."""
+def date_field(label: str, required: bool = False, not_future: bool = False, **kwargs) -> DateField:
+    """Return a date field with Japanese messages; `not_future` refuses a day after today in Japan."""
     validators = [InputRequired(f"{label}を入力してください。")] if required else [Optional()]
+    if not_future:
+        validators.append(NotInFuture(label))
     return DateField(label, validators, **kwargs)
+
+
+class NotInFuture:
+    """Refuse a date after today in Japan (Asia/Tokyo), whatever the server's own zone."""
+
+    def __init__(self, label: str):
+        self.message = f"{label}に未来の日付は入力できません。"
+
+    def __call__(self, form, field) -> None:
+        """Stop validation when the date is after today."""
+        if field.data is not None and field.data > today_in_japan():
+            raise StopValidation(self.message)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -94,6 +163,10 @@ class Row(Form):
 
     class Meta:
         locales = ("ja_JP", "ja")
+
+        def get_translations(self, form):
+            """Use the portal's Japanese messages, as the page's own form does."""
+            return DefaultTranslations(catalog())
 
 
 class FilterForm(FlaskForm):

@@ -1,13 +1,15 @@
 """The reports blueprint (every sub-feature's views module adds its pages) and the helpers they share."""
 
 import html
+from datetime import date
 
 from flask import Blueprint, abort
 
-from portal.dates import today_in_japan
+from portal.dates import today_in_japan, wareki
 from portal.models import Council
 from reports import access
 from reports.monthly import periods
+from reports.monthly.models import CONCERN_LABELS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -40,3 +42,20 @@ def chosen_period(council: Council, key: str | None) -> periods.Period:
 def report_text(value: str | None) -> str:
     """Return stored (cleaned) text as the plain text a textarea shows again for editing."""
     return html.unescape(value or "")
+
+
+@bp.app_template_filter("report_value")
+def report_value(value, name: str) -> str:
+    """Return a row's value as people read it: the concern's Japanese name, dates in 和暦, text as typed."""
+    if value is None or value == "":
+        return ""
+    if name == "concern":
+        return CONCERN_LABELS.get(value, str(value))
+    if isinstance(value, date):
+        return wareki(value)
+    if isinstance(value, str) and name.endswith("_on"):
+        try:
+            return wareki(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return html.unescape(str(value))

@@ -34,7 +34,21 @@ def coordinator_panel(user: User) -> Markup | None:
     councils = access.coordinated_councils(user)
     if not councils:
         return None
+    today = today_in_japan()
+    missing = []
+    for council in councils:
+        period = current_period(council, today)
+        late = [
+            line.agency.name
+            for line in board.board_lines_for(user, council, period, today)
+            if line.cells[0].late
+        ]
+        if late:
+            missing.append({"council": council, "period": period, "agencies": late})
     html = render_template(
-        "reports/alerts/_panel_coordinator.html", councils=councils, open_count=alerts.open_count(user)
+        "reports/alerts/_panel_coordinator.html",
+        councils=councils,
+        open_count=alerts.open_count(user),
+        missing=missing,
     )
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template

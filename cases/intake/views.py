@@ -10,7 +10,7 @@ from cases.blueprint import bp
 from cases.intake import safety, services, word
 from cases.intake.forms import DecisionForm, IntakeForm, SightingForm
 from cases.intake.models import SIGHTING_METHODS, URGENCY_ITEMS
-from cases.ledger.duplicates import likely_duplicates
+from cases.ledger.duplicates import known_by_name
 from portal.downloads import attachment
 from portal.forms import show_refusal
 from portal.gates import me
@@ -45,7 +45,7 @@ def intake_new():
     duplicates = []
     if form.validate_on_submit():
         kids, adults = form.names()
-        duplicates = likely_duplicates(
+        duplicates = known_by_name(
             user, child_names=kids, guardian_names=adults, council_id=form.council_id.data
         )
         if duplicates and not form.confirm_duplicates.data:
@@ -68,7 +68,7 @@ def _render_detail(record, sighting_form=None, decision_form=None, status=200):
     """Render a 受付票 page with its forms."""
     user = me()
     case = record.case
-    duplicates = likely_duplicates(
+    duplicates = known_by_name(
         user,
         child_names=[n for c in case.children for n in (c.name, c.name_kana) if n],
         guardian_names=[g.name for g in case.guardians],

@@ -79,7 +79,7 @@ class CaseForm(FlaskForm):
         choices=choices(*[("", "選んでください")] + [(c.value, c.label) for c in Category]),
         default="",
     )
-    received_on = date_field("受理日", required=True, default=today_in_japan)
+    received_on = date_field("受理日", required=True, not_future=True, default=today_in_japan)
     register_now = RadioField(
         "登録の段階",
         choices=choices(
@@ -98,6 +98,10 @@ class CaseForm(FlaskForm):
     household_note = TextAreaField("世帯の状況", [at_most(10000)], filters=[lines])
     next_review_on = date_field("次回確認時期")
     expected_delivery_on = date_field("出産予定日（特定妊婦）")
+    mother_name = StringField("妊婦の氏名", [at_most(60)], filters=[strip])
+    mother_kana = StringField("妊婦のふりがな", [at_most(60)], filters=[strip])
+    mother_birth_date = date_field("妊婦の生年月日")
+    mother_hospital_id = SelectField("医療機関（出産予定の病院など）", coerce=opt_int)
     children = FieldList(FormField(ChildRow), min_entries=3)
     guardians = FieldList(FormField(GuardianRow), min_entries=2)
 
@@ -111,6 +115,7 @@ class CaseForm(FlaskForm):
         self.main_abuser.choices = choices(*codes.choices("main_abuser", blank="（未選択）"))
         self.abuse_types.choices = choices(*codes.choices("abuse_type"))
         self.lead_agency_id.choices = choices(*[("", "（調整機関が担当）"), *self.members])
+        self.mother_hospital_id.choices = choices(*[("", "（未定）"), *self.members])
         self.section.choices = section_choices(councils, "（未設定）")
         self.fill_row_choices()
 
@@ -145,6 +150,18 @@ class CaseForm(FlaskForm):
                 ok = False
         return ok
 
+    def _mother(self) -> ChildInput | None:
+        """Return the pregnant woman typed for a 特定妊婦 case (None when her name is blank)."""
+        if self.category.data != Category.PREGNANT or not self.mother_name.data:
+            return None
+        return ChildInput(
+            self.mother_name.data,
+            self.mother_kana.data or "",
+            self.mother_birth_date.data,
+            "女",
+            self.mother_hospital_id.data,
+        )
+
     def to_input(self):
         """Return the registration for services.register_case, without the blank rows."""
         children = [r.form for r in self.children if not r.form.is_blank()]
@@ -165,6 +182,7 @@ class CaseForm(FlaskForm):
             next_review_on=self.next_review_on.data,
             expected_delivery_on=self.expected_delivery_on.data,
             register_now=self.register_now.data != "intake",
+            mother=self._mother(),
             children=[
                 ChildInput(
                     c.name.data,
@@ -195,6 +213,7 @@ class LedgerForm(FlaskForm):
     main_abuser = SelectField("主たる虐待者")
     abuse_types = MultiCheckboxField("虐待種別")
     risk_level = RadioField("リスク", [chosen("リスク")], coerce=int, choices=RISK_CHOICES)
+    risk_reason = TextAreaField("リスクを変更する理由", [at_most(2000)], filters=[lines])
     lead_agency_id = SelectField("主担当機関", coerce=opt_int)
     key_person = StringField("主たる援助者", [at_most(120)], filters=[strip])
     section = SelectField("部会")
@@ -206,6 +225,7 @@ class LedgerForm(FlaskForm):
 
     def __init__(self, case: Case, *args, **kwargs):
         super().__init__(*args, obj=case, **kwargs)
+        self.case = case
         self.referral_route.choices = choices(*codes.choices("referral_route", blank="（未選択）"))
         self.main_abuser.choices = choices(*codes.choices("main_abuser", blank="（未選択）"))
         self.abuse_types.choices = choices(*codes.choices("abuse_type"))
@@ -216,6 +236,14 @@ class LedgerForm(FlaskForm):
         self.lead_agency_id.choices = choices(*[("", "（未設定）"), *members])
         # The current 部会 stays selectable even if the council no longer has it.
         self.section.choices = section_choices([case.council], "（未設定）", current=case.section)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then require a reason when the risk level changes."""
+        ok = super().validate(extra_validators)
+        if ok and self.risk_level.data != self.case.risk_level and not self.risk_reason.data:
+            self.risk_reason.errors.append("リスクを変更する理由を入力してください。")
+            ok = False
+        return ok
 
     def changes(self, case: Case) -> dict:
         """Return only the fields whose typed value differs from the case."""
@@ -235,13 +263,13 @@ class LedgerForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """Register (登録) a received case."""
 
-    registered_on = date_field("登録日", required=True, default=today_in_japan)
+    registered_on = date_field("登録日", required=True, not_future=True, default=today_in_japan)
 
 
 class CloseForm(FlaskForm):
     """Close (終結) a case."""
 
-    closed_on = date_field("終結日", required=True, default=today_in_japan)
+    closed_on = date_field("終結日", required=True, not_future=True, default=today_in_japan)
     reason = SelectField("終結理由", [DataRequired("終結理由を選んでください。")], default="")
 
     def __init__(self, *args, **kwargs):

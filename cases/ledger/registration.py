@@ -67,6 +67,18 @@ class CaseInput:
     register_now: bool = True
     children: list[ChildInput] = field(default_factory=list)
     guardians: list[GuardianInput] = field(default_factory=list)
+    # 特定妊婦: the pregnant woman herself (her hospital as enrolled_agency_id). A guardian row with
+    # the relation "self" (本人) is taken as her when this is not given.
+    mother: ChildInput | None = None
+
+    def subject(self) -> ChildInput | None:
+        """Return the pregnant woman of a 特定妊婦 case, from `mother` or a guardian "self" row."""
+        if self.category != Category.PREGNANT:
+            return None
+        if self.mother is not None:
+            return self.mother
+        own = next((g for g in self.guardians if g.relation == "self"), None)
+        return ChildInput(own.name, own.name_kana, None, "女") if own else None
 
 
 def _next_case_number(council_id: int, received_on: date) -> str:
@@ -93,8 +105,13 @@ def _check_input(user: User, data: CaseInput) -> Council:
         problems.append("登録区分を選んでください。")
     if data.category != Category.PREGNANT and not data.children:
         problems.append("子どもを一人以上入力してください。")
-    if data.category == Category.PREGNANT and not data.guardians:
-        problems.append("特定妊婦の場合は、妊婦本人を保護者欄に入力してください。")
+    if data.category == Category.PREGNANT and data.subject() is None:
+        problems.append("特定妊婦の場合は、妊婦本人の氏名を入力してください。")
+    mother = data.subject()
+    if mother and mother.enrolled_agency_id and mother.enrolled_agency_id not in member_ids:
+        problems.append("妊婦の医療機関は協議会の構成機関から選んでください。")
+    if mother and mother.birth_date and mother.birth_date > today_in_japan():
+        problems.append("妊婦の生年月日が未来の日付です。")
     abuse_codes = set(codes.labels("abuse_type"))
     if any(code not in abuse_codes for code in data.abuse_types):
         problems.append("虐待種別に不明なコードがあります。")
@@ -105,6 +122,8 @@ def _check_input(user: User, data: CaseInput) -> Council:
             problems.append(f"{child.name} の所属機関は協議会の構成機関から選んでください。")
         if child.birth_date and child.birth_date > today_in_japan():
             problems.append(f"{child.name} の生年月日が未来の日付です。")
+    if data.received_on > today_in_japan():
+        problems.append("受理日に未来の日付は入力できません。")
     if data.risk_level not in (1, 2, 3):
         problems.append("リスクを選んでください。")
     problems += section_problems(council, data.section)
@@ -147,6 +166,9 @@ def register_case(user: User, data: CaseInput) -> Case:
         )
         for c in data.children
     ]
+    mother = data.subject()
+    if mother is not None:
+        case.children.insert(0, _subject(mother))
     case.guardians = [
         Guardian(
             relation=g.relation,
@@ -156,6 +178,7 @@ def register_case(user: User, data: CaseInput) -> Case:
             search_key=search_key(g.name, g.name_kana),
         )
         for g in data.guardians
+        if not (mother is not None and data.mother is None and g.relation == "self")
     ]
     with transaction():
         db.session.add(case)
@@ -167,6 +190,53 @@ def register_case(user: User, data: CaseInput) -> Case:
             detail["section"] = case.section
         audit.record("case.create", actor=user, target=case, detail=detail)
     return case
+
+
+def _subject(mother: ChildInput) -> Child:
+    """Return the pregnant woman's row: the subject of the case, where a child would stand."""
+    return Child(
+        name=mother.name,
+        name_kana=mother.name_kana,
+        birth_date=mother.birth_date,
+        sex=mother.sex or "女",
+        enrolled_agency_id=mother.enrolled_agency_id,
+        search_key=search_key(mother.name, mother.name_kana),
+        expectant_mother=True,
+    )
+
+
+def add_child(user: User, case: Case, child: ChildInput) -> Child:
+    """Add a child to the case (a baby born to a 特定妊婦, a sibling); the case goes on."""
+    policy.require(policy.can_manage_sharing(user, case))
+    problems = [] if child.name.strip() else ["子どもの氏名を入力してください。"]
+    if child.birth_date and child.birth_date > today_in_japan():
+        problems.append("生年月日が未来の日付です。")
+    if child.enrolled_agency_id and child.enrolled_agency_id not in {a.id for a in case.council.members}:
+        problems.append("所属機関は協議会の構成機関から選んでください。")
+    if problems:
+        raise Refusal(*problems)
+    with transaction():
+        row = Child(
+            case_id=case.id,
+            name=child.name.strip(),
+            name_kana=child.name_kana,
+            birth_date=child.birth_date,
+            sex=child.sex,
+            enrolled_agency_id=child.enrolled_agency_id,
+            grade_class=child.grade_class,
+            search_key=search_key(child.name, child.name_kana),
+        )
+        db.session.add(row)
+        db.session.flush()
+        record_change(case, user, "children", "", row.name)
+        if row.enrolled_agency_id and case.registered_on:
+            start = today_in_japan()
+            sharing.involve(
+                user, case, row.enrolled_agency_id, InvolvementKind.ENROLLED, start, child_id=row.id
+            )
+        case.version += 1
+        audit.record("case.child_add", actor=user, target=case, detail={"child_id": row.id})
+    return row
 
 
 def _add_standard_involvements(user: User, case: Case, council: Council) -> None:
@@ -187,6 +257,10 @@ def register_intake(user: User, case: Case, registered_on: date) -> None:
     policy.require(policy.can_manage_sharing(user, case))
     if case.status != Status.INTAKE.value:
         raise Refusal("受理中のケースだけを登録できます。")
+    if registered_on > today_in_japan():
+        raise Refusal("登録日に未来の日付は入力できません。")
+    if registered_on < case.received_on:
+        raise Refusal("登録日が受理日より前です。")
     with transaction():
         record_change(case, user, "status", case.status_label, Status.REGISTERED.label)
         case.status = Status.REGISTERED.value

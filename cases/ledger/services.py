@@ -66,7 +66,9 @@ def auto_join_child_guidance(user: User, case: Case, council: Council, start: da
             sharing.involve(user, case, agency.id, InvolvementKind.CHILD_GUIDANCE, start, note="自動参加")
 
 
-def record_change(case: Case, user: User | None, name: str, before, after, source: str = "") -> None:
+def record_change(
+    case: Case, user: User | None, name: str, before, after, source: str = "", reason: str = ""
+) -> None:
     """Keep one line of the case history."""
     db.session.add(
         CaseChange(
@@ -77,6 +79,7 @@ def record_change(case: Case, user: User | None, name: str, before, after, sourc
             before=_text(before),
             after=_text(after),
             source=source,
+            reason=reason,
         )
     )
 
@@ -107,11 +110,15 @@ def _display(case: Case, name: str, value):
     return value
 
 
-def update_case(user: User, case: Case, changes: dict, expected_version: int, source: str = "") -> list[str]:
+def update_case(
+    user: User, case: Case, changes: dict, expected_version: int, source: str = "", reason: str = ""
+) -> list[str]:
     """Change ledger fields with history; return the names of the fields that changed.
 
     `expected_version` is the version the person's form showed; a case changed since then is
-    refused, so nobody overwrites another's change without seeing it.
+    refused, so nobody overwrites another's change without seeing it. A change of the risk level
+    by another agency than the coordinating one says why (`reason`, kept in the history and shown
+    to the coordinator); a meeting's decision (`source`) is its own reason.
     """
     access = policy.access_for(user, case)
     policy.require(policy.can_edit_ledger(user, case, access))
@@ -124,6 +131,11 @@ def update_case(user: User, case: Case, changes: dict, expected_version: int, so
         if unknown:
             raise Refusal("変更できない項目が含まれています。")
         _check_changes(case, changes)
+        reason = clean_html(reason).strip() if reason else ""
+        risk_changes = "risk_level" in changes and changes["risk_level"] != case.risk_level
+        outside = user.agency_id != case.council.coordinating_agency_id
+        if risk_changes and outside and not source and not reason:
+            raise Refusal(errors={"risk_reason": ["リスクを変更する理由を入力してください。"]})
         changed = []
         for name, new in changes.items():
             if name in ("support_policy", "household_note"):
@@ -138,7 +150,8 @@ def update_case(user: User, case: Case, changes: dict, expected_version: int, so
                 case.abuse_type_rows = [CaseAbuseType(code=c) for c in new]
             else:
                 setattr(case, name, new)
-            record_change(case, user, name, before, after, source=source)
+            why = reason if name == "risk_level" else ""
+            record_change(case, user, name, before, after, source=source, reason=why)
             changed.append(name)
         if not changed:
             return []
@@ -183,6 +196,8 @@ def close_case(user: User, case: Case, closed_on: date, reason: str) -> None:
             raise Refusal("終結理由を選んでください。")
         if closed_on < case.received_on:
             raise Refusal("終結日が受理日より前です。")
+        if closed_on > today_in_japan():
+            raise Refusal("終結日に未来の日付は入力できません。")
         record_change(case, user, "status", case.status_label, Status.CLOSED.label)
         record_change(case, user, "closure_reason", "", codes.label("closure_reason", reason))
         case.status = Status.CLOSED.value

@@ -7,10 +7,11 @@ from flask_login import login_required
 
 from cases import codes, policy
 from cases.blueprint import bp
-from cases.ledger import exports, reading, registration, services
+from cases.ledger import columns, duplicates, exports, reading, registration, services
 from cases.ledger import queries as ledger
 from cases.ledger.filters import AccessHistoryForm, LedgerFilterForm, ledger_args
 from cases.ledger.forms import CaseForm, CloseForm, LedgerForm, RegisterForm
+from cases.ledger.page_forms import AddChildForm, ColumnsForm
 from cases.models import PART_LABELS, Part
 from cases.notes.forms import NoteForm
 from cases.notes.targets import note_targets
@@ -19,6 +20,7 @@ from portal.dates import today_in_japan
 from portal.downloads import attachment
 from portal.forms import show_refusal
 from portal.gates import me
+from portal.ids import parse_id
 from portal.refusals import Refusal
 
 EXPORT_TYPES = {
@@ -26,7 +28,12 @@ EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # History lines that are not ledger fields.
-HISTORY_FIELDS = {**services.LEDGER_FIELDS, "status": "状況", "closure_reason": "終結理由"}
+HISTORY_FIELDS = {
+    **services.LEDGER_FIELDS,
+    "status": "状況",
+    "closure_reason": "終結理由",
+    "children": "子どもの追加",
+}
 # History lines written by intake and moves (cases/intake, cases/moves).
 HISTORY_FIELDS.update(
     {
@@ -54,6 +61,7 @@ def ledger_view():
     user = me()
     form, filters = _filters()
     page = ledger.ledger_page(user, filters)
+    shown, compact = columns.preferences(user)
     return render_template(
         "cases/ledger/ledger.html",
         page=page,
@@ -61,7 +69,23 @@ def ledger_view():
         args=ledger_args(filters),
         many_councils=len(form.councils) > 1,
         can_register=bool(policy.coordinated_council_ids(user)),
+        shown=shown,
+        compact=compact,
+        extras=columns.extras(page.rows, shown),
+        optional=columns.OPTIONAL_COLUMNS,
+        chooser=ColumnsForm(formdata=None, columns=shown, compact=compact),
     )
+
+
+@bp.post("/columns")
+@login_required
+def ledger_columns():
+    """Remember the columns and the compact mode the person chose for the ledger."""
+    form = ColumnsForm()
+    if form.validate_on_submit():
+        columns.save_preferences(me(), form.columns.data or [], bool(form.compact.data))
+        flash("台帳の表示を保存しました。", "info")
+    return redirect(url_for(".ledger_view"))
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
@@ -126,12 +150,38 @@ def render_case(case_id: int, note_form: NoteForm | None = None):
         Part=Part,
         note_form=note_form if targets else None,
         register_form=RegisterForm(formdata=None),
+        add_child_form=_add_child_form(user, view.case),
         labels={name: codes.labels(name) for name in ("abuse_type", "main_abuser", "referral_route")},
         closure_reasons=codes.labels("closure_reason"),
         legal_bases=codes.labels("legal_basis"),
         relations=codes.labels("relation"),
         note_kinds=codes.labels("note_kind"),
     )
+
+
+def _add_child_form(user, case) -> AddChildForm | None:
+    """Return the form that adds a child, for the coordinating body."""
+    return AddChildForm(case, formdata=None) if policy.can_manage_sharing(user, case) else None
+
+
+@bp.post("/<id:case_id>/children")
+@login_required
+def child_add(case_id: int):
+    """Add a child to the case (a baby born to a 特定妊婦, a sibling); the case goes on."""
+    user = me()
+    case, _access = policy.get_case_or_404(user, case_id)
+    policy.require(policy.can_manage_sharing(user, case))
+    form = AddChildForm(case)
+    try:
+        if not form.validate_on_submit():
+            raise Refusal(*(m for messages in form.errors.values() for m in messages))
+        child = registration.add_child(user, case, form.to_input())
+    except Refusal as error:
+        for message in error.messages:
+            flash(message, "error")
+    else:
+        flash(f"{child.name} をこのケースに追加しました。", "info")
+    return redirect(url_for(".detail", case_id=case.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -145,8 +195,19 @@ def new():
     if added:
         form.add_row(added)
     elif form.validate_on_submit():
+        data = form.to_input()
+        existing = parse_id(request.form.get("open_case", ""))
+        if existing is not None:
+            case = duplicates.open_existing(user, existing, data)
+            return redirect(url_for(".detail", case_id=case.id))
+        found = [] if request.form.get("confirm_new") else duplicates.likely_duplicates(user, data)
+        if found:
+            return render_template("cases/ledger/new.html", form=form, duplicates=found)
         try:
-            case = registration.register_case(user, form.to_input())
+            register = (
+                duplicates.register_despite if request.form.get("confirm_new") else registration.register_case
+            )
+            case = register(user, data)
         except Refusal as error:
             show_refusal(form, error)
         else:
@@ -173,7 +234,9 @@ def edit(case_id: int):
     form = LedgerForm(case)
     if form.validate_on_submit():
         try:
-            changed = services.update_case(user, case, form.changes(case), form.version.data)
+            changed = services.update_case(
+                user, case, form.changes(case), form.version.data, reason=form.risk_reason.data or ""
+            )
         except Refusal as error:
             show_refusal(form, error)
         else:

@@ -81,9 +81,10 @@ def review_board(user: User, today: date | None = None) -> ReviewBoard:
 
 def my_reviews(user: User) -> list[SupportPlan]:
     """Return the open plans this person is the caseworker of, soonest review first (home page)."""
-    if not may_see_board(user):
-        return []
-    council_ids = policy.coordinated_council_ids(user)
+    # 母子保健 staff may be a plan's 担当者 too: their plans are in the councils their agency coordinates.
+    council_ids = policy.coordinated_council_ids(user) or {
+        c.id for c in user.agency.councils if c.coordinating_agency_id == user.agency_id
+    }
     return list(
         db.session.scalars(
             _open_plans(council_ids)

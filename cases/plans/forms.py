@@ -5,7 +5,7 @@ from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectFiel
 from wtforms.validators import NumberRange, Optional
 
 from cases import codes
-from cases.choices import CONSENT_WORDING, active_agencies, agency_pairs
+from cases.choices import CONSENT_WORDING, agency_pairs, member_agencies
 from cases.models import Case
 from cases.plans.models import RESOURCE_KINDS, LocalResource, PlanVersion
 from cases.plans.resources import ResourceInput, active_resources
@@ -105,7 +105,7 @@ class PlanForm(FlaskForm):
         self.child_id.choices = choices(*[("", HOUSEHOLD)] + [(c.id, c.name) for c in case.children])
         self.caseworker_id.choices = choices(*[(u.id, u.name) for u in caseworker_candidates(case)])
         self.consent_relation.choices = choices(*codes.choices("relation", blank="選んでください"))
-        self.consent_agency_ids.choices = choices(*agency_pairs(active_agencies()))
+        self.consent_agency_ids.choices = choices(*agency_pairs(member_agencies([case.council])))
         self.resources: list[LocalResource] = active_resources(case.council_id)
         self.fill_row_choices()
         if self.next_review_on.data is None and not self.is_submitted():

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from cases import policy
-from cases.models import Case, Status
+from cases.models import Case, Category, Status
 from cases.plans.models import RESOURCE_KINDS, LocalResource, PlanSupport, PlanVersion, SupportPlan
 from cases.sharing import consents
 from portal import audit
@@ -105,8 +105,15 @@ def caseworker_candidates(case: Case) -> list[User]:
     agency = case.council.coordinating_agency
     if agency is None:
         return []
-    # Only people who see every case of the council: the home page lists their plans' dates.
-    return [u for u in agency.people if u.active and u.has_role(*policy.COUNCIL_WIDE_ROLES)]
+    # People who see every case of the council (the home page lists their plans' dates), and for a
+    # 特定妊婦 case the center's 母子保健 staff who support it.
+    pregnant = case.category == Category.PREGNANT.value
+    return [
+        u
+        for u in agency.people
+        if u.active
+        and (u.has_role(*policy.COUNCIL_WIDE_ROLES) or (pregnant and policy.can_write_plan(u, case)))
+    ]
 
 
 def _check(case: Case, data: PlanInput, previous: PlanVersion | None) -> list[str]:
@@ -143,7 +150,7 @@ def _check(case: Case, data: PlanInput, previous: PlanVersion | None) -> list[st
     if data.consent is not None:
         consent = data.consent
         problems += consents.plan_consent_problems(
-            consent.given_by_name, consent.given_by_relation, consent.given_on, consent.agency_ids
+            case, consent.given_by_name, consent.given_by_relation, consent.given_on, consent.agency_ids
         )
     if previous is not None:
         if not has_text(data.evaluation):
@@ -219,7 +226,7 @@ def _save(work) -> None:
 
 def create_plan(user: User, case: Case, *, child_id: int | None, caseworker_id: int, data: PlanInput):
     """Write the first version of a child's (or the household's) plan, with the family."""
-    policy.require(policy.can_manage_sharing(user, case))
+    policy.require(policy.can_write_plan(user, case))
     problems = _check(case, data, None)
     if child_id is not None and child_id not in {c.id for c in case.children}:
         problems.append("対象の子どもが正しくありません。")
@@ -261,7 +268,7 @@ def create_plan(user: User, case: Case, *, child_id: int | None, caseworker_id: 
 def review_plan(user: User, plan: SupportPlan, data: PlanInput, caseworker_id: int | None = None):
     """Review a plan: record how the last period went and write the next version; the old ones stay."""
     case = plan.case
-    policy.require(policy.can_manage_sharing(user, case))
+    policy.require(policy.can_write_plan(user, case))
     previous = plan.current
     problems = _check(case, data, previous)
     if caseworker_id is not None and caseworker_id not in {u.id for u in caseworker_candidates(case)}:

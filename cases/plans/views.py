@@ -28,7 +28,7 @@ def _writable_case(case_id: int):
     """Load a case whose plans the person writes (404 when unseen, 403 when not theirs to write)."""
     user = me()
     case, _access = policy.get_case_or_404(user, case_id)
-    policy.require(policy.can_manage_sharing(user, case))
+    policy.require(policy.can_write_plan(user, case))
     return case
 
 
@@ -42,7 +42,7 @@ def plans_index(case_id: int):
         "cases/plans/index.html",
         case=case,
         plans=visible,
-        can_write=policy.can_manage_sharing(user, case),
+        can_write=policy.can_write_plan(user, case),
         as_of=today_in_japan(),
     )
 
@@ -81,7 +81,7 @@ def plan_detail(case_id: int, plan_id: int):
     """Show one version of a plan (the newest unless ?v= names another); the read is audited."""
     user = me()
     plan, version, _access = plan_reading.read_plan(user, case_id, plan_id, arg_id("v"))
-    can_write = policy.can_manage_sharing(user, plan.case)
+    can_write = policy.can_write_plan(user, plan.case)
     return render_template(
         "cases/plans/detail.html",
         plan=plan,
@@ -162,10 +162,12 @@ def visible_plan_count(case, access) -> int:
 
 def home_panel(user) -> Markup | None:
     """Show the assigned caseworker the review dates of their plans on the home page."""
-    if not plan_board.may_see_board(user):
-        return None
     mine = plan_board.my_reviews(user)
-    return Markup(render_template("cases/plans/_home_panel.html", plans=mine, as_of=today_in_japan()))  # noqa: S704
+    if not plan_board.may_see_board(user) and not mine:
+        return None
+    board = plan_board.may_see_board(user)
+    html = render_template("cases/plans/_home_panel.html", plans=mine, as_of=today_in_japan(), board=board)
+    return Markup(html)  # noqa: S704 - rendered by an autoescaping template
 
 
 # Local resources (地域資源)

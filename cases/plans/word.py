@@ -18,8 +18,12 @@ SIGNATURE_LINE = "（署名）＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿　�
 def build(plan: SupportPlan, version: PlanVersion, audience: str) -> bytes:
     """Return the .docx of one version for the family or for the child."""
     builder = _family if audience == "family" else _child
+    # The family's copies are handed to the family: headed by the center they deal with, not by the
+    # council (whose existence is itself confidential to them), and not marked 秘.
+    center = plan.case.council.coordinating_agency
     doc = wordfile.new_document(
-        council_name=plan.case.council.name,
+        council_name=center.name if center else plan.case.council.municipality,
+        confidential=False,
         title=AUDIENCES[audience],
         size_pt=10.5 if audience == "family" else 13,
     )

@@ -19,7 +19,7 @@ from flask import abort
 from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from cases.models import Case, Part, parts_mask
+from cases.models import Case, Category, Part, parts_mask
 from cases.notes.models import CaseNote
 from cases.policy.clauses import (
     grant_active_clause,
@@ -99,6 +99,17 @@ class CaseAccess:
         return [p for p in Part if self.can(p)]
 
 
+def supports_pregnancy(user: User, case: Case, access: "CaseAccess") -> bool:
+    """Tell whether the person is the coordinating body's 母子保健 staff supporting this 特定妊婦 case."""
+    center = case.council.coordinating_agency_id
+    return case.category == Category.PREGNANT.value and user.agency_id == center and access.any
+
+
+def can_write_plan(user: User, case: Case) -> bool:
+    """Tell whether this person writes and reviews the case's support plans (and may be their 担当者)."""
+    return can_manage_sharing(user, case) or supports_pregnancy(user, case, access_for(user, case))
+
+
 def access_map(user: User, cases: list[Case], today: date | None = None) -> dict[int, CaseAccess]:
     """Return each listed case's access for this person, with one query for all of them."""
     return access_maps([user], cases, today)[0]
@@ -136,6 +147,9 @@ def access_maps(users: list[User], cases: list[Case], today: date | None = None)
             for part in Part:
                 if mask & part.bit:
                     result[case_id].scopes.setdefault(part, set()).add(child_id)
+        for case in cases:
+            if supports_pregnancy(user, case, result[case.id]):
+                result[case.id].scopes.setdefault(Part.PLAN, set()).add(WHOLE_CASE)
     return results
 
 

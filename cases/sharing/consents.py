@@ -85,7 +85,7 @@ def record_consent(
     if valid_until and valid_until < given_on:
         problems.append("有効期限が同意日より前です。")
     agencies = [db.session.get(Agency, i) for i in agency_ids]
-    if any(a is None or not a.active for a in agencies):
+    if not _members_of(case, agencies):
         problems.append("共有先の機関が正しくありません。")
     try:
         media_type = check_document(document, document_name)
@@ -122,8 +122,13 @@ def record_consent(
         return consent
 
 
+def _members_of(case: Case, agencies) -> bool:
+    """Tell whether every agency is an active member of the case's own council."""
+    return all(a is not None and a.active and case.council in a.councils for a in agencies)
+
+
 def plan_consent_problems(
-    given_by_name: str, given_by_relation: str, given_on: date | None, agency_ids: list[int]
+    case: Case, given_by_name: str, given_by_relation: str, given_on: date | None, agency_ids: list[int]
 ) -> list[str]:
     """Return every problem with a consent to share a plan (so a form can show them all at once)."""
     problems = []
@@ -137,7 +142,7 @@ def plan_consent_problems(
         problems.append("同意日が未来の日付です。")
     if not agency_ids:
         problems.append("共有先の機関を選んでください。")
-    if any(a is None or not a.active for a in (db.session.get(Agency, i) for i in agency_ids)):
+    if not _members_of(case, [db.session.get(Agency, i) for i in agency_ids]):
         problems.append("共有先の機関が正しくありません。")
     return problems
 
@@ -159,7 +164,7 @@ def record_plan_consent(
     so the consent on one child's plan does not show a sibling's plan. Withdrawing it
     (withdraw_consent) stops the sharing at once, as for any consent.
     """
-    problems = plan_consent_problems(given_by_name, given_by_relation, given_on, agency_ids)
+    problems = plan_consent_problems(case, given_by_name, given_by_relation, given_on, agency_ids)
     agencies = [db.session.get(Agency, i) for i in agency_ids]
     if problems:
         raise Refusal(*problems)

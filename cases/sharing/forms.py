@@ -63,10 +63,11 @@ class ConsentForm(FlaskForm):
     wording = TextAreaField("同意の文言", [at_most(2000)], default=CONSENT_WORDING, filters=[lines])
     document = FileField("同意書の写し（PDF・PNG・JPEG、10MBまで）")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, case: Case, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.given_by_relation.choices = choices(*codes.choices("relation", blank="選んでください"))
-        self.agency_ids.choices = choices(*agency_pairs(active_agencies()))
+        # Only the case's own council's member agencies share the council's duty of confidentiality.
+        self.agency_ids.choices = choices(*agency_pairs(member_agencies([case.council])))
 
 
 class WithdrawForm(FlaskForm):

@@ -45,7 +45,7 @@ def _render_sharing(case_id: int, **bound):
     view = reading.read_case(user, case_id)
     forms = {
         "involvement_form": InvolvementForm(case, formdata=None, prefix="inv"),
-        "consent_form": ConsentForm(formdata=None, prefix="consent"),
+        "consent_form": ConsentForm(case, formdata=None, prefix="consent"),
         "emergency_form": EmergencyForm(formdata=None, prefix="emg"),
     }
     forms.update(bound)
@@ -119,7 +119,7 @@ def involvement_end(case_id: int, involvement_id: int):
 def consent_record(case_id: int):
     """Record a consent and grant the named agencies the named parts."""
     case = _managed_case(case_id)
-    form = ConsentForm(prefix="consent")
+    form = ConsentForm(case, prefix="consent")
     if form.validate_on_submit():
         upload = form.document.data
         document = upload.read() if getattr(upload, "filename", "") else None

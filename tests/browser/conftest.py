@@ -18,6 +18,7 @@ from portal import create_app
 from portal.config import ROOT
 from portal.extensions import db
 from tests import factories
+from tests.browser import accessibility
 from tests.conftest import _test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -119,9 +120,15 @@ def page(browser, live_server, request) -> Iterator[Page]:
             else None
         ),
     )
+    # Every page the test opens is checked with axe-core; a serious or critical violation fails it.
+    inaccessible: list[str] = []
+    accessibility.watch(page, inaccessible)
     try:
         yield page
         assert violations == [], f"the page broke the Content-Security-Policy: {violations}"
+        assert inaccessible == [], "axe-core found serious or critical violations:\n" + "\n".join(
+            dict.fromkeys(inaccessible)
+        )
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.removeprefix("tests/browser/"))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from cases.intake import safety, services
 from cases.intake.models import IntakeRecord, urgency_level
 from cases.intake.services import Decision, IntakeInput
-from cases.ledger.duplicates import likely_duplicates
+from cases.ledger.duplicates import known_by_name
 from cases.ledger.registration import ChildInput, GuardianInput
 from cases.models import Status
 from portal.audit import AuditEntry
@@ -79,9 +79,9 @@ def test_anonymous_report_refuses_a_callers_name(town):
 )
 def test_duplicate_check_answers_only_with_cases_the_person_sees(town, who, by_child, by_guardian):
     user = getattr(town, who)
-    found = likely_duplicates(user, child_names=["ヤマモト　ハルト"])
+    found = known_by_name(user, child_names=["ヤマモト　ハルト"])
     assert [d.case.id for d in found] == ([town.case.id] if by_child else [])
-    found = likely_duplicates(user, guardian_names=["山本健"])
+    found = known_by_name(user, guardian_names=["山本健"])
     assert [d.case.id for d in found] == ([town.case.id] if by_guardian else [])
 
 

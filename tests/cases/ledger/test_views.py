@@ -64,9 +64,11 @@ def household_form(town, **overrides) -> dict:
         "guardians-0-name_kana": "やまもと けん",
         "guardians-1-relation": "",
         "guardians-1-name": "",
+        # The town already holds this household: the registrar has seen the duplicate warning.
+        "confirm_new": "1",
     }
     data.update(overrides)
-    return data
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def edit_form(case, **changes) -> dict:
@@ -225,8 +227,13 @@ def test_caseworker_raises_the_risk_and_the_coordinator_sees_it_in_the_history(t
     assert "山本 はると" in ledger and "山本 ゆい" in ledger, "the joint ledger shows the whole household"
     form = text(ito.get(f"/cases/{town.case.id}/edit"))
     assert f'name="version" type="hidden" value="{town.case.version}"' in form
+    refused = ito.submit(f"/cases/{town.case.id}/edit", edit_form(town.case, risk_level="3"))
+    assert "リスクを変更する理由を入力してください。" in text(refused), "a risk change says why"
+    reason = "家庭訪問で父の暴言を確認"
     response = ito.submit(
-        f"/cases/{town.case.id}/edit", edit_form(town.case, risk_level="3"), follow_redirects=True
+        f"/cases/{town.case.id}/edit",
+        edit_form(town.case, risk_level="3", risk_reason=reason),
+        follow_redirects=True,
     )
     assert "台帳を更新しました。" in text(response)
     assert '<span class="tag danger">高</span>' in text(response)
@@ -235,7 +242,7 @@ def test_caseworker_raises_the_risk_and_the_coordinator_sees_it_in_the_history(t
     history = text(browser(town.coordinator).get(f"/cases/{town.case.id}/history"))
     row = history.split("<tbody>")[1].split("</tr>")[0]
     assert "伊藤" in row and "県中央児童相談所" in row and "リスク" in row
-    assert "<td>中</td>" in row and "<td>高</td>" in row
+    assert "<td>中</td>" in row and "<td>高</td>" in row and reason in row
 
 
 def test_a_stale_edit_is_refused_and_keeps_what_was_typed(town, browser):

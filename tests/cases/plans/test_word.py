@@ -87,7 +87,8 @@ def test_the_family_copy_has_the_wishes_first_the_supports_and_a_consent_line_to
     assert "共有する機関：ひかり保育園" in text
     assert "（署名）" in text and "年　　　月　　　日" in text
     section = doc.sections[0]
-    assert section.header.paragraphs[0].text == "みどり市要保護児童対策地域協議会\t秘"
+    # Handed to the family: headed by the center, with no 秘 mark and no council name.
+    assert section.header.paragraphs[0].text == "みどり市こども家庭センター"
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml and 'w:fldCharType="begin"' in footer_xml
     bold = [r.text for p in doc.tables[1].rows[2].cells[2].paragraphs for r in p.runs if r.bold]
@@ -127,7 +128,8 @@ def test_the_child_copy_is_short_and_holds_only_the_childs_part(town, plan, clie
     for adult_only in ("夫が手をあげてしまう", "朝が大変", "（署名）", "同意します", "山本 亜紀"):
         assert adult_only not in text
     assert doc.tables == []
-    assert doc.sections[0].header.paragraphs[0].text.endswith("秘")
+    assert doc.sections[0].header.paragraphs[0].text == "みどり市こども家庭センター"
+    assert "秘" not in doc.sections[0].header._element.xml
 
 
 def test_an_old_version_prints_as_it_was_with_the_review_shown_on_the_new_one(town, plan, client, login):
