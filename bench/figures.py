@@ -13,7 +13,6 @@ The last line is `result: figures page_median_ms=… xlsx_median_ms=… docx_med
 import argparse
 import math
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from bench import logins  # noqa: E402
 from bench.world import BENCH_PASSWORD, build_world  # noqa: E402
 from bench.world.names import TOWNS  # noqa: E402
 from cases.models import Case  # noqa: E402
@@ -105,12 +105,7 @@ def main() -> None:
             )
             print(f"council: {council.name}  {count} cases  年度 {year}  as {coordinator.login_id}")
             client = app.test_client()
-            page = client.get("/login").get_data(as_text=True)
-            token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-            form = {"login_id": coordinator.login_id, "password": BENCH_PASSWORD, "csrf_token": token}
-            login = client.post("/login", data=form)
-            if login.status_code != 302:
-                raise SystemExit("the coordinator could not log in")
+            logins.log_in_client(client, coordinator, BENCH_PASSWORD)
             base = f"/figures/{council.id}/{year}"
             medians = {}
             for label, path in (("page", base), ("xlsx", f"{base}.xlsx"), ("docx", f"{base}.docx")):

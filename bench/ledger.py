@@ -121,7 +121,7 @@ def _measure_person(app, args, label: str, user_id: int) -> tuple[list[str], dic
     """Measure ledger_page, both baselines and the whole page for one person; return cells and figures."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        sql, read_write, login_id = bare_sql(user), BareReadWrite(user), user.login_id
+        sql, read_write = bare_sql(user), BareReadWrite(user)
         for _ in range(args.warmup):
             _time_ledger(user_id)
             _time_bare(sql)
@@ -141,13 +141,9 @@ def _measure_person(app, args, label: str, user_id: int) -> tuple[list[str], dic
         if args.profile:
             profile(_time_ledger, user_id)
         engine = db.engine
-        logins.enrol_if_required([db.session.get(User, user_id)])  # `user` is detached by now
     client = app.test_client()
-    answer = client.post("/login", data={"login_id": login_id, "password": BENCH_PASSWORD})
-    if answer.headers.get("Location", "").endswith("/login/code"):
-        answer = client.post("/login/code", data={"code": logins.code()})
-    if answer.status_code != 302 or answer.headers.get("Location", "").startswith("/login"):
-        raise RuntimeError(f"{login_id} could not log in")
+    with app.app_context():
+        logins.log_in_client(client, db.session.get(User, user_id), BENCH_PASSWORD)
     for _ in range(args.warmup):
         _time_view(client)
     view = [_time_view(client) for _ in range(args.rounds)]

@@ -5,6 +5,7 @@ import io
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -89,7 +90,21 @@ class _PostgresDatabase:
         return self.url
 
     def reset(self, engine) -> None:
-        """Empty every table and put back the rows the migrations seeded."""
+        """Empty every table and put back the rows the migrations seeded.
+
+        Servers may still be reading (tests/deploy's instances beat their presence): TRUNCATE's locks
+        can then deadlock with a reader, and PostgreSQL cancels one side; the reset tries again.
+        """
+        for attempt in range(5):
+            try:
+                return self._reset(engine)
+            except sa.exc.OperationalError as error:
+                if "deadlock detected" not in str(error) or attempt == 4:
+                    raise
+                time.sleep(0.2)
+
+    def _reset(self, engine) -> None:
+        """Empty every table and put back the seeded rows, in one transaction."""
         with engine.begin() as conn:
             conn.execute(sa.text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
             for table in self.meta.sorted_tables:
