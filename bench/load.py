@@ -98,6 +98,12 @@ def report(stats_file: Path) -> tuple[int, float, float]:
     header += [("p50 ms", ">"), ("p95 ms", ">"), ("p99 ms", ">")]
     print(table(header, [("", 4), ("応答時間", 3)], lines))
     errors = int(total["Failure Count"])
+    failures = stats_file.with_name("load_failures.csv")
+    if errors and failures.exists():
+        with failures.open() as found:
+            for failure in list(csv.DictReader(found))[:10]:
+                what = f"{failure['Method']} {failure['Name']}: {failure['Error'][:160]}"
+                print(f"error: {what} ×{failure['Occurrences']}")
     p95 = max((float(r["95%"]) for r in kinds if r["95%"] not in ("", "N/A")), default=0.0)
     return errors, p95, float(total["Requests/s"])
 
