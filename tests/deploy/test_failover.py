@@ -11,6 +11,7 @@ and every page agree, each note and decision is there once, and each role once.
 """
 
 import time
+from contextlib import suppress
 
 import pytest
 import socketio
@@ -47,13 +48,12 @@ def send(page: LivePage, event: str, data: dict, applied, base_rejoins: int | No
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         rejoins = len(page.rejoined) if base_rejoins is None else base_rejoins
-        try:
+        # A dying instance answers nothing (or the namespace is gone): fall through to the resync.
+        with suppress(socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
             ack = page.call(event, data, timeout=2)
             if ack.get("ok"):
                 return "acked"
             assert "conflict" in ack, ack  # notes saved meanwhile: the resync below decides
-        except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
-            pass
         # No acknowledgement: wait for the page's resync after its reconnect, then look.
         page.wait_for(lambda n=rejoins: len(page.rejoined) > n, within=10)
         base_rejoins = None
