@@ -21,7 +21,6 @@ from cases.choices import agency_pairs, member_agencies
 from cases.intake.models import CHANNELS, DECISIONS, REFERRAL_KINDS, SIGHTING_METHODS, URGENCY_ITEMS
 from cases.intake.services import Decision, IntakeInput
 from cases.ledger.forms import ChildRow, GuardianRow
-from cases.ledger.registration import ChildInput, GuardianInput
 from cases.models import Case, Category
 from portal.dates import TOKYO, today_in_japan
 from portal.extensions import db
@@ -125,21 +124,8 @@ class IntakeForm(FlaskForm):
             abuse_types=list(self.abuse_types.data or []),
             urgency_items=list(self.urgency_items.data or []),
             household_note=self.household_note.data or "",
-            children=[
-                ChildInput(
-                    c.name.data,
-                    c.name_kana.data or "",
-                    c.birth_date.data,
-                    c.sex.data or "",
-                    c.enrolled_agency_id.data,
-                    c.grade_class.data or "",
-                )
-                for c in children
-            ],
-            guardians=[
-                GuardianInput(g.relation.data, g.name.data, g.name_kana.data or "", g.phone.data or "")
-                for g in guardians
-            ],
+            children=[c.to_input() for c in children],
+            guardians=[g.to_input() for g in guardians],
         )
 
 

@@ -55,6 +55,17 @@ class ChildRow(Row):
         fields = (self.name, self.name_kana, self.sex, self.enrolled_agency_id, self.grade_class)
         return not typed_date and not any(f.data for f in fields)
 
+    def to_input(self) -> ChildInput:
+        """Return the typed child as the registration's input."""
+        return ChildInput(
+            self.name.data,
+            self.name_kana.data or "",
+            self.birth_date.data,
+            self.sex.data or "",
+            self.enrolled_agency_id.data,
+            self.grade_class.data or "",
+        )
+
 
 class GuardianRow(Row):
     """One guardian (or, for 特定妊婦, the expectant mother)."""
@@ -67,6 +78,12 @@ class GuardianRow(Row):
     def is_blank(self) -> bool:
         """Tell whether nothing was entered in this row."""
         return not any([self.relation.data, self.name.data, self.name_kana.data, self.phone.data])
+
+    def to_input(self) -> GuardianInput:
+        """Return the typed guardian as the registration's input."""
+        return GuardianInput(
+            self.relation.data, self.name.data, self.name_kana.data or "", self.phone.data or ""
+        )
 
 
 class CaseForm(FlaskForm):
@@ -183,21 +200,8 @@ class CaseForm(FlaskForm):
             expected_delivery_on=self.expected_delivery_on.data,
             register_now=self.register_now.data != "intake",
             mother=self._mother(),
-            children=[
-                ChildInput(
-                    c.name.data,
-                    c.name_kana.data or "",
-                    c.birth_date.data,
-                    c.sex.data or "",
-                    c.enrolled_agency_id.data,
-                    c.grade_class.data or "",
-                )
-                for c in children
-            ],
-            guardians=[
-                GuardianInput(g.relation.data, g.name.data, g.name_kana.data or "", g.phone.data or "")
-                for g in guardians
-            ],
+            children=[c.to_input() for c in children],
+            guardians=[g.to_input() for g in guardians],
         )
 
 
