@@ -86,9 +86,13 @@ def raise_overdue_alarms(user: User | None = None, now: datetime | None = None) 
     council_ids = None if user is None else policy.coordinated_council_ids(user)
     if council_ids == set():
         return []
+    records = list(db.session.scalars(_overdue_query(now, council_ids)))
+    if not records:
+        return []  # no commit: it would expire every object the page has loaded
     handles = []
-    with transaction():
-        for record in db.session.scalars(_overdue_query(now, council_ids)):
+    # The page goes on showing what it loaded; only the alarmed records change, in this session.
+    with transaction(keep_loaded=True):
+        for record in records:
             case = record.case
             if not case.children:
                 continue

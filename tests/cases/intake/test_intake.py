@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from docx import Document
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from cases.intake import safety, services
 from cases.intake.models import IntakeRecord, urgency_level
@@ -220,3 +220,31 @@ def test_the_cron_command_raises_overdue_alarms(town, app):
     services.receive(town.coordinator, report(town, hours_ago=49))
     result = app.test_cli_runner().invoke(args=["intake", "check-overdue"])
     assert "1件" in result.output
+
+
+def _statements_of(client, path: str) -> int:
+    """Return how many SQL statements one GET of the page runs."""
+    seen = []
+
+    def count(*_):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_ledger_with_open_checks_does_not_reload_its_rows_one_by_one(town, client, login):
+    # The watch panel above the ledger once committed an empty transaction, which expired the page's
+    # cases: each row was then reloaded with its children and abuse types (3 queries per row).
+    login(town.coordinator)
+    services.receive(town.coordinator, report(town))
+    few = _statements_of(client, "/cases/")
+    for hours in (2, 3, 4, 5, 6):
+        services.receive(town.coordinator, report(town, hours_ago=hours))
+    page = client.get("/cases/")
+    assert "48時間以内の安全確認" in text(page)
+    assert _statements_of(client, "/cases/") <= few
