@@ -1,5 +1,6 @@
 """Who holds a case role at all, and whose council-wide role covers which councils (cases/policy)."""
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -17,11 +18,26 @@ def holds_case_role(user: User) -> bool:
 
 
 def coordinated_council_ids(user: User) -> set[int]:
-    """Return the councils whose every case this person sees (their agency coordinates them)."""
+    """Return the councils whose every case this person sees (their agency coordinates them).
+
+    Asked a dozen times by one page (the ledger, its watch panel, the masks), it is read once per
+    request for the same person, agency and roles.
+    """
     if not user.has_role(*COUNCIL_WIDE_ROLES):
         return set()
+    if not has_request_context():
+        return _read_coordinated(user.agency_id)
+    key = (user.id, user.agency_id, tuple(sorted(r.value for r in user.roles)))
+    seen = g.setdefault("_coordinated_council_ids", {})
+    if key not in seen:
+        seen[key] = frozenset(_read_coordinated(user.agency_id))
+    return set(seen[key])
+
+
+def _read_coordinated(agency_id: int | None) -> set[int]:
+    """Return the active councils this agency coordinates."""
     return set(
         db.session.scalars(
-            select(Council.id).where(Council.coordinating_agency_id == user.agency_id, Council.active)
+            select(Council.id).where(Council.coordinating_agency_id == agency_id, Council.active)
         )
     )
