@@ -145,7 +145,9 @@ def log_in(page) -> Callable[..., None]:
         page.goto("/login")
         page.get_by_label("ログインID", exact=True).fill(login_id)
         page.get_by_label("パスワード", exact=True).fill(password)
-        page.get_by_role("button", name="ログイン", exact=True).click()
-        page.wait_for_load_state()
+        # The page the form leads to (home, the second factor, or the form again) has arrived
+        # before the test goes on, so nothing the test does lands on the login page.
+        with page.expect_navigation():
+            page.get_by_role("button", name="ログイン", exact=True).click()
 
     return do_log_in

@@ -1,6 +1,9 @@
 """The demo town (flask seed-demo) in a live server, the two screens people use, and small page helpers."""
 
+import contextlib
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import select
 
 from cases.models import Case, Child
@@ -32,9 +35,19 @@ def enter(page, log_in, login_id: str, screen: str) -> None:
 
 
 def log_out(page) -> None:
-    """Log out through the header (opening the phone menu first when it is folded)."""
+    """Log out through the header, opening the phone menu first when it is folded.
+
+    The menu script may not have run yet on a page that has just arrived, so the toggle is pressed
+    until the menu is really open, and the logout waits for the login page it leads to.
+    """
+    button = page.locator("header").get_by_role("button", name="ログアウト")
     toggle = page.locator(".nav-toggle")
-    if toggle.count() and toggle.is_visible():
-        toggle.click()
-    page.locator("header").get_by_role("button", name="ログアウト").click()
-    page.wait_for_load_state()
+    for _ in range(10):
+        if button.is_visible():
+            break
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        with contextlib.suppress(PlaywrightTimeoutError):
+            button.wait_for(state="visible", timeout=500)
+    with page.expect_navigation():
+        button.click()

@@ -12,6 +12,7 @@ from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from portal.dates import TOKYO
 from portal.extensions import db
 from portal.models import Role
+from tests.browser.demo_town import log_out
 from tests.factories import AgencyFactory, CouncilFactory, UserFactory, kind
 
 pytestmark = pytest.mark.browser
@@ -122,7 +123,7 @@ def test_a_transfer_is_a_notice_until_the_receiving_council_accepts(live_server,
     handover.get_by_label("引継ぎの相手（機関・氏名）").fill("あおば町 山田")
     handover.get_by_role("button", name="引継ぎを記録").click()
     expect(page.locator("#handover-set")).to_contain_text("電話")
-    page.get_by_role("button", name="ログアウト").click()
+    log_out(page)
 
     log_in("yamada")
     assert page.goto(f"/cases/{case_id}").status == 404

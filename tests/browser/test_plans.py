@@ -12,6 +12,7 @@ from cases.ledger import registration
 from cases.ledger.registration import CaseInput, ChildInput, GuardianInput
 from portal.extensions import db
 from portal.models import Role
+from tests.browser.demo_town import log_out
 from tests.factories import AgencyFactory, CouncilFactory, UserFactory, kind
 
 pytestmark = pytest.mark.browser
@@ -42,12 +43,6 @@ def build_town(live) -> int:
             ),
         )
         return case.id
-
-
-def log_out(page) -> None:
-    """Log out through the header."""
-    page.locator("header").get_by_role("button", name="ログアウト").click()
-    page.wait_for_load_state()
 
 
 def test_a_caseworker_writes_a_plan_and_the_named_nursery_sees_it(live_server, page, log_in):
