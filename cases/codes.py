@@ -32,7 +32,8 @@ def choices(list_name: str, blank: str | None = None) -> list[tuple[str, str]]:
 
 def labels(list_name: str) -> dict[str, str]:
     """Return code -> label for a list, inactive entries included (old records still show)."""
-    return {item.code: item.label for item in items(list_name, include_inactive=True)}
+    found = select(CodeItem.code, CodeItem.label).where(CodeItem.list_name == list_name)
+    return {code: label for code, label in db.session.execute(found)}
 
 
 def label(list_name: str, code: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from cases import codes
 from cases.ledger.queries import NOT_SHARED, LedgerFilters, filtered_query, ledger_rows
@@ -44,7 +44,8 @@ EXPORT_HEADERS = [
 
 def _export_lines(user: User, filters: LedgerFilters):
     """Yield (case id, row values) for every filtered case, masked per person, in batches."""
-    query = filtered_query(user, filters).options(selectinload(Case.children))
+    loading = (selectinload(Case.children), lazyload(Case.abuse_type_rows))  # abuse types: ledger_rows
+    query = filtered_query(user, filters).options(*loading)
     main_abusers, routes, reasons = (
         codes.labels("main_abuser"),
         codes.labels("referral_route"),

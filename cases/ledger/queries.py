@@ -8,11 +8,11 @@ audited in the same transaction, with a link to each case it showed.
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from cases import codes, policy
+from cases import policy
 from cases.ledger.search import like_pattern
-from cases.models import Case, Child, Guardian, Part, Status
+from cases.models import Case, CaseAbuseType, Child, CodeItem, Guardian, Part, Status
 from cases.reads import record_read
 from portal.dates import today_in_japan
 from portal.extensions import db
@@ -140,27 +140,48 @@ def filtered_query(user: User, filters: LedgerFilters):
 def ledger_rows(user: User, cases: list[Case]) -> list[LedgerRow]:
     """Mask each case down to what the person may see."""
     accesses = policy.access_map(user, cases)
-    abuse_names = codes.labels("abuse_type")
+    abuse = abuse_labels([case.id for case in cases])
     rows = []
     for case in cases:
         access = accesses[case.id]
         children = [c for c in case.children if access.child_visible(Part.BASIC, c.id)]
-        rows.append(LedgerRow(case, access, children, [abuse_names.get(c, c) for c in case.abuse_types]))
+        rows.append(LedgerRow(case, access, children, abuse.get(case.id, [])))
     return rows
+
+
+def abuse_labels(case_ids: list[int]) -> dict[int, list[str]]:
+    """Return each case's abuse types in Japanese (the code where the list lacks it), in code order.
+
+    Plain rows of one query, the labels joined from the code list.
+    """
+    item = and_(CodeItem.list_name == "abuse_type", CodeItem.code == CaseAbuseType.code)
+    found = select(CaseAbuseType.case_id, CaseAbuseType.code, CodeItem.label).outerjoin(CodeItem, item)
+    found = found.where(CaseAbuseType.case_id.in_(case_ids)).order_by(
+        CaseAbuseType.case_id, CaseAbuseType.code
+    )
+    labels: dict[int, list[str]] = {}
+    for case_id, code, label in db.session.execute(found):
+        labels.setdefault(case_id, []).append(label or code)
+    return labels
 
 
 # What a page shows of each case, loaded with it: its children with their schools. An agency's kind
 # (joined by default) is not shown, so it is left to load on first use rather than joined to every row.
+# The abuse types come as plain rows (abuse_labels), not as objects (a case loads its own on first use).
 PAGE_LOADING = (
     selectinload(Case.children).joinedload(Child.enrolled_agency).lazyload(Agency.kind),
     joinedload(Case.lead_agency).lazyload(Agency.kind),
+    lazyload(Case.abuse_type_rows),
 )
 
 
 def ledger_page(user: User, filters: LedgerFilters) -> LedgerPage:
     """Return one page of the ledger, and audit the read."""
     query = filtered_query(user, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    # The count of the same WHERE, without the ORDER BY and the case columns a subquery would carry.
+    total = db.session.scalar(
+        query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    )
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
     cases = list(

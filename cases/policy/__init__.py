@@ -101,8 +101,9 @@ class CaseAccess:
 
 def supports_pregnancy(user: User, case: Case, access: "CaseAccess") -> bool:
     """Tell whether the person is the coordinating body's 母子保健 staff supporting this 特定妊婦 case."""
-    center = case.council.coordinating_agency_id
-    return case.category == Category.PREGNANT.value and user.agency_id == center and access.any
+    if case.category != Category.PREGNANT.value or not access.any:
+        return False
+    return user.agency_id == case.council.coordinating_agency_id
 
 
 def can_write_plan(user: User, case: Case) -> bool:
@@ -122,13 +123,7 @@ def access_maps(users: list[User], cases: list[Case], today: date | None = None)
     people = [(u, r) for u, r in zip(users, results, strict=True) if cases and holds_case_role(u)]
     if not people:
         return results
-    councils: dict[int, set[int]] = {}  # coordinating agency -> its councils (coordinated_council_ids)
-    if wide := {u.agency_id for u, _ in people if u.has_role(*COUNCIL_WIDE_ROLES)}:
-        found = select(Council.coordinating_agency_id, Council.id).where(Council.active)
-        for agency_id, council_id in db.session.execute(
-            found.where(Council.coordinating_agency_id.in_(wide))
-        ):
-            councils.setdefault(agency_id, set()).add(council_id)
+    councils = _coordinated_by_agency([u for u, _ in people if u.has_role(*COUNCIL_WIDE_ROLES)])
     grants: dict[int, list] = {}
     found = select(AccessGrant.agency_id, AccessGrant.case_id, AccessGrant.parts, AccessGrant.child_id)
     found = found.add_columns(AccessGrant.cause).join(Case, Case.id == AccessGrant.case_id)
@@ -144,13 +139,30 @@ def access_maps(users: list[User], cases: list[Case], today: date | None = None)
             result[case.id].full = case.council_id in own
         for case_id, mask, child_id, cause in grants.get(user.agency_id, ()):
             result[case_id].emergency |= cause == GrantCause.EMERGENCY.value
-            for part in Part:
-                if mask & part.bit:
+            for part, bit in _PART_BITS:
+                if mask & bit:
                     result[case_id].scopes.setdefault(part, set()).add(child_id)
         for case in cases:
             if supports_pregnancy(user, case, result[case.id]):
                 result[case.id].scopes.setdefault(Part.PLAN, set()).add(WHOLE_CASE)
     return results
+
+
+_PART_BITS = tuple((part, part.bit) for part in Part)
+
+
+def _coordinated_by_agency(people: list[User]) -> dict[int, set[int]]:
+    """Return coordinating agency -> its councils (coordinated_council_ids) for these people at once."""
+    if len(people) == 1:  # one person's page: the councils the request has read already
+        return {people[0].agency_id: coordinated_council_ids(people[0])}
+    councils: dict[int, set[int]] = {}
+    if agencies := {u.agency_id for u in people}:
+        found = select(Council.coordinating_agency_id, Council.id).where(Council.active)
+        for agency_id, council_id in db.session.execute(
+            found.where(Council.coordinating_agency_id.in_(agencies))
+        ):
+            councils.setdefault(agency_id, set()).add(council_id)
+    return councils
 
 
 def access_for(user: User, case: Case, today: date | None = None) -> CaseAccess:

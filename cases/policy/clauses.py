@@ -16,6 +16,10 @@ from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
 from portal.models import User
 
+# The case a grant names, inside the IN (...) of visible_cases_clause. Made once: an alias sets up a
+# copy of every column of cases on first use, which cost a ledger page half a millisecond each time.
+_GRANTED_CASE = aliased(Case, name="granted_case")
+
 
 def grant_active_clause(today: date, case=Case) -> ColumnElement[bool]:
     """Return the SQL rule for a grant that is in force today (joined to its case, or an alias of it)."""
@@ -45,11 +49,10 @@ def visible_cases_clause(user: User, part: Part | None = None, today: date | Non
     if not council_ids:
         # Only grants: the cases named by this agency's grants in force, as one uncorrelated
         # IN (...) the database evaluates once (an EXISTS per case row is 40x slower here).
-        granted = aliased(Case)
         return Case.id.in_(
             select(AccessGrant.case_id)
-            .join(granted, granted.id == AccessGrant.case_id)
-            .where(_user_grants_clause(user, today, part, granted))
+            .join(_GRANTED_CASE, _GRANTED_CASE.id == AccessGrant.case_id)
+            .where(_user_grants_clause(user, today, part, _GRANTED_CASE))
         )
     # Coordinators: their councils OR a grant (OR-ing two IN lists makes SQLite scan slowly).
     return or_(
