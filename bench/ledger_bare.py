@@ -74,8 +74,9 @@ class BareReadWrite:
         with engine.begin() as conn:
             total = conn.exec_driver_sql(self.count_sql).scalar()
             ids = bare_case_ids(conn, self.page_sql)
-            conn.exec_driver_sql("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")
-            seq, prev = conn.exec_driver_sql("SELECT seq, last_hash FROM audit_head WHERE id = 1").one()
+            seq, prev = conn.exec_driver_sql(
+                "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash"
+            ).one()
             at = datetime.now(UTC).replace(tzinfo=None)
             detail = json.dumps({"page": 1, "shown": len(ids), "total": total}, sort_keys=True)
             values = [seq, at.isoformat(timespec="microseconds"), *self.actor, "ledger.list", "cases", "", ""]

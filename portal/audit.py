@@ -174,14 +174,15 @@ def record_each(action: str, *, actor, targets: list[tuple[object, dict]]) -> li
 
 def _write(action: str, actor, outcome: str, items: list[tuple]) -> list[AuditEntry]:
     """Number, chain and insert the rows of (target type, id, label, detail); move the head past them."""
-    # Taking the head row first serialises concurrent writers on both databases.
-    db.session.execute(
+    # Taking the head row first serialises concurrent writers on both databases; the same statement
+    # hands back the numbers taken and the hash to chain to.
+    head = db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
         .values(seq=AuditHead.seq + len(items))
+        .returning(AuditHead.seq, AuditHead.last_hash)
         .execution_options(synchronize_session=False)
-    )
-    head = db.session.execute(select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1)).one()
+    ).one()
     at, ip, prev_hash, entries = utcnow(), _client_ip(), head.last_hash, []
     for number, (target_type, target_id, target_label, detail) in enumerate(items):
         entry = AuditEntry(

@@ -12,6 +12,7 @@ The SQL clauses below are the single source of the grant rules; the Python check
 through the same clauses, so a listing and a detail page cannot disagree.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +20,7 @@ from flask import abort
 from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from cases.models import Case, Category, Part, parts_mask
+from cases.models import Case, Category, Part, mask_parts, parts_mask
 from cases.notes.models import CaseNote
 from cases.policy.clauses import (
     grant_active_clause,
@@ -72,7 +73,7 @@ class CaseAccess:
     full: bool = False
     # part -> ids of the children it covers; WHOLE_CASE (None) in the set means all of them.
     scopes: dict[Part, set[int | None]] = field(default_factory=dict)
-    emergency: bool = False
+    emergency: bool = False  # seen through an emergency share (not looked up where seen whole)
 
     @property
     def any(self) -> bool:
@@ -124,31 +125,42 @@ def access_maps(users: list[User], cases: list[Case], today: date | None = None)
     if not people:
         return results
     councils = _coordinated_by_agency([u for u, _ in people if u.has_role(*COUNCIL_WIDE_ROLES)])
-    grants: dict[int, list] = {}
-    found = select(AccessGrant.agency_id, AccessGrant.case_id, AccessGrant.parts, AccessGrant.child_id)
-    found = found.add_columns(AccessGrant.cause).join(Case, Case.id == AccessGrant.case_id)
-    found = found.where(
-        AccessGrant.case_id.in_([c.id for c in cases]), grant_active_clause(today or today_in_japan())
-    )
-    found = found.where(AccessGrant.agency_id.in_({u.agency_id for u, _ in people}))
-    for agency_id, *grant in db.session.execute(found):
-        grants.setdefault(agency_id, []).append(grant)
     for user, result in people:
         own = councils.get(user.agency_id, set()) if user.has_role(*COUNCIL_WIDE_ROLES) else set()
         for case in cases:
             result[case.id].full = case.council_id in own
+    # Grants widen only what is not seen whole already: a coordinator's page of their own council's
+    # cases needs no grant at all.
+    partial = {case_id for _, result in people for case_id, access in result.items() if not access.full}
+    grants = _active_grants(partial, {u.agency_id for u, _ in people}, today) if partial else {}
+    for user, result in people:
         for case_id, mask, child_id, cause in grants.get(user.agency_id, ()):
-            result[case_id].emergency |= cause == GrantCause.EMERGENCY.value
-            for part, bit in _PART_BITS:
-                if mask & bit:
-                    result[case_id].scopes.setdefault(part, set()).add(child_id)
+            access = result[case_id]
+            access.emergency |= cause == GrantCause.EMERGENCY.value
+            for part in _parts_of(mask):
+                access.scopes.setdefault(part, set()).add(child_id)
         for case in cases:
             if supports_pregnancy(user, case, result[case.id]):
                 result[case.id].scopes.setdefault(Part.PLAN, set()).add(WHOLE_CASE)
     return results
 
 
-_PART_BITS = tuple((part, part.bit) for part in Part)
+def _active_grants(case_ids: set[int], agency_ids: set[int], today: date | None) -> dict[int, list]:
+    """Return agency -> (case id, parts mask, child id, cause) of the grants in force on these cases."""
+    found = select(AccessGrant.agency_id, AccessGrant.case_id, AccessGrant.parts, AccessGrant.child_id)
+    found = found.add_columns(AccessGrant.cause).join(Case, Case.id == AccessGrant.case_id)
+    found = found.where(AccessGrant.case_id.in_(sorted(case_ids)))
+    found = found.where(AccessGrant.agency_id.in_(sorted(agency_ids)))
+    grants: dict[int, list] = {}
+    for agency_id, *grant in db.session.execute(found.where(grant_active_clause(today or today_in_japan()))):
+        grants.setdefault(agency_id, []).append(grant)
+    return grants
+
+
+@functools.cache
+def _parts_of(mask: int) -> tuple[Part, ...]:
+    """Return the parts a grant's bit mask holds (a handful of masks recur across every grant)."""
+    return tuple(mask_parts(mask))
 
 
 def _coordinated_by_agency(people: list[User]) -> dict[int, set[int]]:
