@@ -114,7 +114,12 @@ def agency_viewer(agency: Agency) -> User:
 
 def reader_key(user: User) -> tuple:
     """Return what a person's view of case items depends on: their agency and roles (for caching)."""
-    return (user.agency_id, tuple(sorted(user.roles)), user.active)
+    return view_key(user.agency_id, user.roles, user.active)
+
+
+def view_key(agency_id: int | None, roles, active: bool) -> tuple:
+    """Return reader_key from the parts of a person that were read as plain rows."""
+    return (agency_id, tuple(sorted(roles)), active)
 
 
 def is_runner_role(user: User) -> bool:

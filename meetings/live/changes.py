@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from meetings.live.models import MeetingChange
 from meetings.models import Meeting
@@ -22,10 +23,14 @@ class Change:
 
 def take_change_number(meeting: Meeting, user: User, kind: str, item_ids: list[int]) -> Change:
     """Give the change the meeting's next number (the UPDATE serialises concurrent writers)."""
-    db.session.execute(
-        update(Meeting).where(Meeting.id == meeting.id).values(change_number=Meeting.change_number + 1)
+    number = db.session.scalar(
+        update(Meeting)
+        .where(Meeting.id == meeting.id)
+        .values(change_number=Meeting.change_number + 1)
+        .returning(Meeting.change_number)
+        .execution_options(synchronize_session=False)
     )
-    number = db.session.scalar(select(Meeting.change_number).where(Meeting.id == meeting.id))
+    set_committed_value(meeting, "change_number", number)  # as stored; the session need not write it
     db.session.add(
         MeetingChange(
             meeting_id=meeting.id, number=number, kind=kind, item_ids=json.dumps(item_ids), user_id=user.id

@@ -1,5 +1,7 @@
 """What every live operation shares: numbering and auditing a change, the checks, loading an item."""
 
+from sqlalchemy.orm import lazyload
+
 from cases import policy
 from meetings import access
 from meetings.live import payloads
@@ -38,7 +40,8 @@ def _require_recording(user: User, meeting: Meeting) -> None:
 
 def _item(meeting: Meeting, item_id, user: User | None = None) -> AgendaItem:
     """Return one item of the meeting (with `user`: only one whose cases that person may see)."""
-    item = db.session.get(AgendaItem, item_id) if isinstance(item_id, int) else None
+    # Its cases and agencies (joined by default) load only if the check below needs them.
+    item = db.session.get(AgendaItem, item_id, options=[lazyload("*")]) if isinstance(item_id, int) else None
     if item is None or item.meeting_id != meeting.id:
         raise Refusal("議題が見つかりません。")
     if user is not None and not payloads.Reader(user, meeting).sees(item):

@@ -8,11 +8,12 @@ from flask import Flask, current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from meetings import access
 from meetings.live.models import Attendance, Presence
 from meetings.models import Meeting, MeetingStatus
 from portal import audit
 from portal.extensions import db, socketio
-from portal.models import Agency, User
+from portal.models import Agency, Role, User, UserRole
 from portal.transaction import transaction
 from portal.types import utcnow
 
@@ -55,16 +56,42 @@ def touch_presence(sids: list[str]) -> None:
 
 def present_users(meeting_id: int) -> list[User]:
     """Return the people with a confirmed open connection to the room, by agency and name."""
+    # Each view needs the person's agency and roles; the agency's kind would be joined to every row.
+    people = select(User).where(User.id.in_(_fresh_ids(meeting_id)), User.active)
+    users = db.session.scalars(people.options(joinedload(User.agency).lazyload(Agency.kind))).all()
+    return sorted(users, key=lambda u: (u.agency.name, u.name))
+
+
+def present_views(meeting_id: int) -> list[tuple[User, list[int]]]:
+    """Return the views of the people present (access.reader_key): one person of each, and all their ids.
+
+    A change is built once per view, so only that one person is loaded whole; the others are read
+    as plain rows (id, agency, roles).
+    """
+    people = select(User.id, User.agency_id, User.active).where(
+        User.id.in_(_fresh_ids(meeting_id)), User.active
+    )
+    rows = db.session.execute(people).all()
+    roles: dict[int, list[Role]] = {}
+    found = select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_([r.id for r in rows]))
+    for user_id, role in db.session.execute(found):
+        roles.setdefault(user_id, []).append(Role(role))
+    views: dict[tuple, list[int]] = {}
+    for user_id, agency_id, active in sorted(rows):
+        views.setdefault(access.view_key(agency_id, roles.get(user_id, ()), active), []).append(user_id)
+    first = [ids[0] for ids in views.values()]
+    loaded = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(first)))}
+    return [(loaded[ids[0]], ids) for ids in views.values()]
+
+
+def _fresh_ids(meeting_id: int):
+    """Return a SELECT of the ids of people with a connection to the room confirmed within the TTL."""
     fresh = utcnow() - timedelta(seconds=current_app.config["PRESENCE_TTL_SECONDS"])
-    ids = (
+    return (
         select(Presence.user_id)
         .where(Presence.meeting_id == meeting_id, Presence.seen_at >= fresh)
         .distinct()
     )
-    # Each view needs the person's agency and roles; the agency's kind would be joined to every row.
-    people = select(User).where(User.id.in_(ids), User.active)
-    users = db.session.scalars(people.options(joinedload(User.agency).lazyload(Agency.kind))).all()
-    return sorted(users, key=lambda u: (u.agency.name, u.name))
 
 
 def attendance_of(meeting: Meeting) -> list[Attendance]:
