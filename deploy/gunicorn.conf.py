@@ -43,3 +43,16 @@ def on_starting(server) -> None:
         for problem in problems:
             print(f"起動を中止しました: {problem}", file=sys.stderr)
         sys.exit(2)
+
+
+def post_worker_init(worker) -> None:
+    """Put the loaded app's objects out of the garbage collector's way (gc.freeze) before serving.
+
+    They live as long as the worker (the app, SQLAlchemy's mappers, compiled templates); left in
+    the collected generations, every full collection walks all ~180,000 of them, a pause of about
+    35 ms (measured on this app) that lands on whichever request or live-room broadcast runs then.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
