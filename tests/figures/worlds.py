@@ -62,9 +62,11 @@ class CasePlan:
 def case_plans(draw) -> list[CasePlan]:
     """Draw a case, and sometimes its re-registration after a closure (the same children, a new case)."""
     received = draw(day)
-    registered = draw(st.one_of(st.none(), st.just(received), day.filter(lambda d: d >= received)))
+    # A later day is drawn as a day moved up to the earliest allowed, not filtered: filtering threw
+    # away most draws after a late receipt, and Hypothesis's health check failed the test (seen once).
+    registered = draw(st.one_of(st.none(), st.just(received), day.map(lambda d: max(d, received))))
     start = registered or received
-    closed = draw(st.one_of(st.none(), st.none(), day.filter(lambda d: d >= start)))
+    closed = draw(st.one_of(st.none(), st.none(), day.map(lambda d: max(d, start))))
     births = draw(st.lists(_birth([0, 2, 3, 5, 6, 11, 12, 14, 15]), min_size=0, max_size=3))
     plan = CasePlan(
         council=draw(st.sampled_from([0, 0, 0, 1])),
