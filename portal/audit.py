@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import g, has_app_context
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, insert, select, update
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, bindparam, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -176,13 +176,7 @@ def _write(action: str, actor, outcome: str, items: list[tuple]) -> list[AuditEn
     """Number, chain and insert the rows of (target type, id, label, detail); move the head past them."""
     # Taking the head row first serialises concurrent writers on both databases; the same statement
     # hands back the numbers taken and the hash to chain to.
-    head = db.session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + len(items))
-        .returning(AuditHead.seq, AuditHead.last_hash)
-        .execution_options(synchronize_session=False)
-    ).one()
+    head = db.session.execute(_TAKE_NUMBERS, {"count": len(items)}).one()
     at, ip, prev_hash, entries = utcnow(), _client_ip(), head.last_hash, []
     for number, (target_type, target_id, target_label, detail) in enumerate(items):
         entry = AuditEntry(
@@ -205,14 +199,26 @@ def _write(action: str, actor, outcome: str, items: list[tuple]) -> list[AuditEn
     # Plain INSERTs in the same transaction: the rows are never changed afterwards, so the session's
     # unit of work (a flush per audited read) would only add time, not safety.
     rows = [{c.key: getattr(e, c.key) for c in _COLUMNS} for e in entries]
-    db.session.execute(insert(AuditEntry.__table__), rows)
-    db.session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(last_hash=prev_hash)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_INSERT_ROWS, rows)
+    db.session.execute(_MOVE_HEAD, {"hash": prev_hash})
     return entries
+
+
+# The statements of _write, built once: building and keying them each time cost more than running them.
+_TAKE_NUMBERS = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(seq=AuditHead.seq + bindparam("count"))
+    .returning(AuditHead.seq, AuditHead.last_hash)
+    .execution_options(synchronize_session=False)
+)
+_INSERT_ROWS = insert(AuditEntry.__table__)
+_MOVE_HEAD = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(last_hash=bindparam("hash"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def _client_ip() -> str:

@@ -7,7 +7,7 @@ audited in the same transaction, with a link to each case it showed.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from cases import policy
@@ -149,18 +149,22 @@ def ledger_rows(user: User, cases: list[Case]) -> list[LedgerRow]:
     return rows
 
 
+# Built once with a placeholder for the cases (building and keying it cost more than running it).
+_ABUSE_LABELS = (
+    select(CaseAbuseType.case_id, CaseAbuseType.code, CodeItem.label)
+    .outerjoin(CodeItem, and_(CodeItem.list_name == "abuse_type", CodeItem.code == CaseAbuseType.code))
+    .where(CaseAbuseType.case_id.in_(bindparam("case_ids", expanding=True)))
+    .order_by(CaseAbuseType.case_id, CaseAbuseType.code)
+)
+
+
 def abuse_labels(case_ids: list[int]) -> dict[int, list[str]]:
     """Return each case's abuse types in Japanese (the code where the list lacks it), in code order.
 
     Plain rows of one query, the labels joined from the code list.
     """
-    item = and_(CodeItem.list_name == "abuse_type", CodeItem.code == CaseAbuseType.code)
-    found = select(CaseAbuseType.case_id, CaseAbuseType.code, CodeItem.label).outerjoin(CodeItem, item)
-    found = found.where(CaseAbuseType.case_id.in_(case_ids)).order_by(
-        CaseAbuseType.case_id, CaseAbuseType.code
-    )
     labels: dict[int, list[str]] = {}
-    for case_id, code, label in db.session.execute(found):
+    for case_id, code, label in db.session.execute(_ABUSE_LABELS, {"case_ids": list(case_ids)}):
         labels.setdefault(case_id, []).append(label or code)
     return labels
 

@@ -21,8 +21,11 @@ from portal.models import User
 _GRANTED_CASE = aliased(Case, name="granted_case")
 
 
-def grant_active_clause(today: date, case=Case) -> ColumnElement[bool]:
-    """Return the SQL rule for a grant that is in force today (joined to its case, or an alias of it)."""
+def grant_active_clause(today, case=Case) -> ColumnElement[bool]:
+    """Return the SQL rule for a grant that is in force today (joined to its case, or an alias of it).
+
+    `today` is a date, or a bound parameter standing for one in a statement built once.
+    """
     return and_(
         AccessGrant.revoked_at.is_(None),
         AccessGrant.valid_from <= today,
