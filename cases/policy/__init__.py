@@ -28,7 +28,13 @@ from cases.policy.clauses import (
     visible_cases_clause,
     visible_children_clause,
 )
-from cases.policy.roles import CASE_ROLES, COUNCIL_WIDE_ROLES, coordinated_council_ids, holds_case_role
+from cases.policy.roles import (
+    CASE_ROLES,
+    COUNCIL_WIDE_ROLES,
+    coordinated_by_agency,
+    coordinated_council_ids,
+    holds_case_role,
+)
 from cases.sharing.models import AccessGrant, GrantCause
 from portal.dates import today_in_japan
 from portal.extensions import db
@@ -176,14 +182,7 @@ def _coordinated_by_agency(people: list[User]) -> dict[int, set[int]]:
     """Return coordinating agency -> its councils (coordinated_council_ids) for these people at once."""
     if len(people) == 1:  # one person's page: the councils the request has read already
         return {people[0].agency_id: coordinated_council_ids(people[0])}
-    councils: dict[int, set[int]] = {}
-    if agencies := {u.agency_id for u in people}:
-        found = select(Council.coordinating_agency_id, Council.id).where(Council.active)
-        for agency_id, council_id in db.session.execute(
-            found.where(Council.coordinating_agency_id.in_(agencies))
-        ):
-            councils.setdefault(agency_id, set()).add(council_id)
-    return councils
+    return coordinated_by_agency({u.agency_id for u in people}) if people else {}
 
 
 def access_for(user: User, case: Case, today: date | None = None) -> CaseAccess:

@@ -36,8 +36,15 @@ def coordinated_council_ids(user: User) -> set[int]:
 
 def _read_coordinated(agency_id: int | None) -> set[int]:
     """Return the active councils this agency coordinates."""
-    return set(
-        db.session.scalars(
-            select(Council.id).where(Council.coordinating_agency_id == agency_id, Council.active)
-        )
-    )
+    return coordinated_by_agency({agency_id}).get(agency_id, set())
+
+
+def coordinated_by_agency(agency_ids: set[int | None]) -> dict[int, set[int]]:
+    """Return coordinating agency -> the active councils it coordinates, for several agencies at once."""
+    councils: dict[int, set[int]] = {}
+    found = select(Council.coordinating_agency_id, Council.id).where(Council.active)
+    for agency_id, council_id in db.session.execute(
+        found.where(Council.coordinating_agency_id.in_(agency_ids))
+    ):
+        councils.setdefault(agency_id, set()).add(council_id)
+    return councils
