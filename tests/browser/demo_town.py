@@ -37,11 +37,14 @@ def enter(page, log_in, login_id: str, screen: str) -> None:
 def log_out(page) -> None:
     """Log out through the header, opening the phone menu first when it is folded.
 
-    The menu script may not have run yet on a page that has just arrived, so the toggle is pressed
-    until the menu is really open, and the logout waits for the login page it leads to.
+    On a phone the menu shows unfolded until nav.js has run and folded it, so the helper waits for
+    the script (its js-nav class) before looking for the button; then it presses the toggle until the
+    menu is open, and the logout waits for the login page it leads to.
     """
     button = page.locator("header").get_by_role("button", name="ログアウト")
     toggle = page.locator(".nav-toggle")
+    if toggle.is_visible():
+        page.locator(".site-header.js-nav").wait_for(state="attached")
     for _ in range(10):
         if button.is_visible():
             break
