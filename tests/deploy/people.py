@@ -16,9 +16,9 @@ import urllib.request
 
 import requests
 import socketio
-import websocket
 
 from tests.factories import DEFAULT_PASSWORD, code_for_login
+from tests.websockets import OwnedWebSockets
 
 NAMESPACE = "/meetings"
 WITHIN = 5.0
@@ -108,12 +108,10 @@ class LivePage:
         # (4.x) drops a session it made itself without closing it, and its keep-alive socket would
         # be found unclosed by the garbage collector in some later test.
         self.http = requests.Session()
-        # Its WebSockets too: when a connection drops (an instance killed), python-engineio replaces
-        # the dead WebSocket on the reconnect without closing it, and a failed upgrade drops its own.
-        self.websockets: list[websocket.WebSocket] = []
+        self.websockets = OwnedWebSockets()  # and its WebSockets (see tests/websockets.py)
         self.client = socketio.Client(
             http_session=self.http,
-            websocket_extra_options={"class_": self._websocket},
+            websocket_extra_options=self.websockets.options,
             reconnection=True,
             reconnection_delay=0.1,
             reconnection_delay_max=0.5,
@@ -134,12 +132,6 @@ class LivePage:
             namespaces=list(namespaces),
             wait_timeout=10,
         )
-
-    def _websocket(self, **options) -> websocket.WebSocket:
-        """Make a WebSocket for python-engineio, kept to be closed with the page."""
-        made = websocket.WebSocket(**options)
-        self.websockets.append(made)
-        return made
 
     def _recorder(self, namespace: str):
         return lambda event, *args: self._record(namespace, event, args[0] if args else None)
@@ -217,5 +209,4 @@ class LivePage:
             self.client.disconnect()
         finally:
             self.http.close()
-            for made in self.websockets:
-                made.shutdown()  # closes its socket; a no-op for the one disconnect() closed
+            self.websockets.close()

@@ -37,6 +37,7 @@ from portal.extensions import db
 from reports.monthly.periods import current_period
 from tests.factories import DEFAULT_PASSWORD, code_for_login
 from tests.meetings.conftest import SECRET_CHILD, schedule
+from tests.websockets import OwnedWebSockets
 
 NAMESPACE = "/meetings"
 # How long a message may take to reach a page served by the other process.
@@ -152,7 +153,8 @@ class Page:
     """An open page: a websocket Socket.IO client on one process, and every message it received."""
 
     def __init__(self, base: str, browser: Browser, namespaces: tuple[str, ...]):
-        self.client = socketio.Client(reconnection=False)
+        self.websockets = OwnedWebSockets()
+        self.client = socketio.Client(reconnection=False, websocket_extra_options=self.websockets.options)
         self.received: list[tuple[str, str, object]] = []
         self.arrived = threading.Condition()
         for namespace in namespaces:
@@ -203,9 +205,12 @@ class Page:
         return self.wait("state")
 
     def close(self) -> None:
-        """Close the connection if it is still open."""
-        if self.client.connected:
-            self.client.disconnect()
+        """Close the connection if it is still open, and the WebSocket of one the server dropped."""
+        try:
+            if self.client.connected:
+                self.client.disconnect()
+        finally:
+            self.websockets.close()
 
 
 class Portals:
