@@ -4,14 +4,21 @@ The reporting feature fills it at start-up; meetings (the agenda's triage, the p
 ask through it. So meetings reads report signals without importing reports: features beside each
 other stay apart. Answers about a viewer are already cut to the children whose reports part
 (Part.REPORTS) that viewer may see. With no source registered every answer is empty.
+
+A caller that holds the policy's answer for the cases already (the live room builds it for each
+view) passes it as `accesses`, and the source cuts by it instead of asking the policy again.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from cases.models import Case
+from cases.policy import CaseAccess
 from portal.models import User
+
+# The viewer's access to each case asked about, from cases.policy (None: the source looks it up).
+Accesses = Mapping[int, CaseAccess] | None
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class ScaleTrend:
     falling: bool
 
 
-def _no_trends(viewer: User, case_ids: list[int]) -> dict[int, list[ScaleTrend]]:
+def _no_trends(viewer: User, case_ids: list[int], accesses: Accesses = None) -> dict[int, list[ScaleTrend]]:
     """Answer no trends (a source that keeps no assessment sheets)."""
     return {}
 
@@ -58,14 +65,15 @@ class ReportSource:
 
     find_reasons(cases, since, day): per case id, the reason codes found since `since` (the meeting's
     day is `day`); reason_labels: their Japanese names in the order they are listed;
-    latest_lines / recent_alerts / safety_trends(viewer, case ids): per case id, what the viewer may see.
+    latest_lines / recent_alerts / safety_trends(viewer, case ids): per case id, what the viewer may see;
+    latest_lines and safety_trends also take the viewer's `accesses` to those cases when known.
     """
 
     reason_labels: dict[str, str]
     find_reasons: Callable[[list[Case], date, date], dict[int, set[str]]]
-    latest_lines: Callable[[User, list[int]], dict[int, list[ReportLine]]]
+    latest_lines: Callable[[User, list[int], Accesses], dict[int, list[ReportLine]]]
     recent_alerts: Callable[[User, list[int]], dict[int, list[AlertLine]]]
-    safety_trends: Callable[[User, list[int]], dict[int, list[ScaleTrend]]] = _no_trends
+    safety_trends: Callable[[User, list[int], Accesses], dict[int, list[ScaleTrend]]] = _no_trends
 
 
 _sources: list[ReportSource] = []
@@ -90,11 +98,11 @@ def find_reasons(cases: list[Case], since: date, day: date) -> dict[int, set[str
     return found
 
 
-def latest_lines(viewer: User, case_ids: list[int]) -> dict[int, list[ReportLine]]:
+def latest_lines(viewer: User, case_ids: list[int], accesses: Accesses = None) -> dict[int, list[ReportLine]]:
     """Return, per case, each child's newest report line the viewer may see."""
     found: dict[int, list[ReportLine]] = {}
     for source in _sources:
-        for case_id, lines in source.latest_lines(viewer, case_ids).items():
+        for case_id, lines in source.latest_lines(viewer, case_ids, accesses).items():
             found.setdefault(case_id, []).extend(lines)
     return found
 
@@ -151,10 +159,12 @@ def announce_alarms(handles: list) -> int:
     return sum(sink.announce(handles) for sink in _alarm_sinks) if handles else 0
 
 
-def safety_trends(viewer: User, case_ids: list[int]) -> dict[int, list[ScaleTrend]]:
+def safety_trends(
+    viewer: User, case_ids: list[int], accesses: Accesses = None
+) -> dict[int, list[ScaleTrend]]:
     """Return, per case, the safety-scale trend of each agency whose sheets the viewer may read."""
     found: dict[int, list[ScaleTrend]] = {}
     for source in _sources:
-        for case_id, trends in source.safety_trends(viewer, case_ids).items():
+        for case_id, trends in source.safety_trends(viewer, case_ids, accesses).items():
             found.setdefault(case_id, []).extend(trends)
     return found

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from cases import policy, signals
 from cases.models import Case, Part
-from cases.signals import AlertLine, ReportLine, ReportSource, ScaleTrend
+from cases.signals import Accesses, AlertLine, ReportLine, ReportSource, ScaleTrend
 from portal.extensions import db
 from portal.models import User
 from reports import access
@@ -95,7 +95,13 @@ def _concern_reasons(case_ids: list[int], since: date, found: dict[int, set[str]
             found[newest.case_id].add("concern_up")
 
 
-def latest_lines(viewer: User, case_ids: list[int]) -> dict[int, list[ReportLine]]:
+def _sees_reports(accesses: Accesses, case_id: int, child_id: int) -> bool:
+    """Tell whether the viewer's known access to the case shows this child's reports part."""
+    found = accesses.get(case_id)
+    return found is not None and found.child_visible(Part.REPORTS, child_id)
+
+
+def latest_lines(viewer: User, case_ids: list[int], accesses: Accesses = None) -> dict[int, list[ReportLine]]:
     """Return, per case, each child's newest submitted monthly report line the viewer may see."""
     if not case_ids:
         return {}
@@ -105,7 +111,10 @@ def latest_lines(viewer: User, case_ids: list[int]) -> dict[int, list[ReportLine
         .where(MonthlyReportRow.case_id.in_(case_ids), MonthlyReport.state != ReportState.DRAFT.value)
         .order_by(MonthlyReportRow.child_id, MonthlyReport.period_end.desc())
     ).all()
-    visible = access.visible_report_children(viewer, {row.child_id for row, _ in rows})
+    if accesses is None:
+        visible = access.visible_report_children(viewer, {row.child_id for row, _ in rows})
+    else:
+        visible = {row.child_id for row, _ in rows if _sees_reports(accesses, row.case_id, row.child_id)}
     newest: dict[int, list[ReportLine]] = defaultdict(list)
     seen = set()
     for row, report in rows:
@@ -149,17 +158,18 @@ def recent_alerts(viewer: User, case_ids: list[int]) -> dict[int, list[AlertLine
     return dict(found)
 
 
-def safety_trends(viewer: User, case_ids: list[int]) -> dict[int, list[ScaleTrend]]:
+def safety_trends(
+    viewer: User, case_ids: list[int], accesses: Accesses = None
+) -> dict[int, list[ScaleTrend]]:
     """Return, per case, each agency's safety scales, as the sheets are read: the council's
-    coordinators read every agency's, an agency its own (for cases whose reports it may see)."""
+    coordinators (who see its cases whole) read every agency's, an agency its own (for cases whose
+    reports it may see)."""
     if not case_ids:
         return {}
-    coordinated = policy.coordinated_council_ids(viewer)
-    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(case_ids)))}
-    readable = {
-        cid: (c.council_id in coordinated, policy.access_for(viewer, c).can(Part.REPORTS))
-        for cid, c in cases.items()
-    }
+    if accesses is None:
+        cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids))))
+        accesses = policy.access_map(viewer, cases)
+    readable = {cid: (found.full, found.can(Part.REPORTS)) for cid, found in accesses.items()}
     rows = db.session.scalars(
         select(AssessmentSheet)
         .where(AssessmentSheet.case_id.in_(case_ids))

@@ -49,7 +49,8 @@ def _reports(viewer: User, case: Case, access: CaseAccess) -> list[dict]:
     children = [c for c in case.children if access.child_visible(Part.REPORTS, c.id)]
     if not children:
         return [_row("最新の定期報告", "", shared=False)]
-    lines = {line.child_id: line for line in signals.latest_lines(viewer, [case.id]).get(case.id, [])}
+    found = signals.latest_lines(viewer, [case.id], {case.id: access}).get(case.id, [])
+    lines = {line.child_id: line for line in found}
     rows = []
     for child in children:
         name = child.name if access.child_visible(Part.BASIC, child.id) else "（氏名は非共有）"
@@ -70,7 +71,7 @@ def _scales(viewer: User, case: Case, access: CaseAccess) -> list[dict]:
     """Return the safety-scale trend of each agency whose sheets the reader may read."""
     if not access.can(Part.REPORTS):
         return [_row("セーフティスケール", "", shared=False)]
-    trends = signals.safety_trends(viewer, [case.id]).get(case.id, [])
+    trends = signals.safety_trends(viewer, [case.id], {case.id: access}).get(case.id, [])
     if not trends:
         return [_row("セーフティスケール", "")]
     return [
