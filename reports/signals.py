@@ -7,13 +7,13 @@ Each answer is a few grouped queries for all the cases asked about, never one qu
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cases import policy, signals
 from cases.models import Case, Part
 from cases.signals import Accesses, AlertLine, ReportLine, ReportSource, ScaleTrend
 from portal.extensions import db
-from portal.models import User
+from portal.models import Agency, User
 from reports import access
 from reports.alerts.models import Alert, ImmediateReason, ImmediateReport
 from reports.assessments.models import AssessmentSheet
@@ -105,19 +105,14 @@ def latest_lines(viewer: User, case_ids: list[int], accesses: Accesses = None) -
     """Return, per case, each child's newest submitted monthly report line the viewer may see."""
     if not case_ids:
         return {}
-    rows = db.session.execute(
-        select(MonthlyReportRow, MonthlyReport)
-        .join(MonthlyReport, MonthlyReport.id == MonthlyReportRow.report_id)
-        .where(MonthlyReportRow.case_id.in_(case_ids), MonthlyReport.state != ReportState.DRAFT.value)
-        .order_by(MonthlyReportRow.child_id, MonthlyReport.period_end.desc())
-    ).all()
+    rows = db.session.execute(_REPORT_LINES, {"case_ids": list(case_ids)}).all()
     if accesses is None:
-        visible = access.visible_report_children(viewer, {row.child_id for row, _ in rows})
+        visible = access.visible_report_children(viewer, {row.child_id for row in rows})
     else:
-        visible = {row.child_id for row, _ in rows if _sees_reports(accesses, row.case_id, row.child_id)}
+        visible = {row.child_id for row in rows if _sees_reports(accesses, row.case_id, row.child_id)}
     newest: dict[int, list[ReportLine]] = defaultdict(list)
     seen = set()
-    for row, report in rows:
+    for row in rows:
         if row.child_id in seen or row.child_id not in visible:
             continue
         seen.add(row.child_id)
@@ -125,7 +120,7 @@ def latest_lines(viewer: User, case_ids: list[int], accesses: Accesses = None) -
         newest[row.case_id].append(
             ReportLine(
                 child_id=row.child_id,
-                period=Period(report.year, report.month).label,  # 令和8年10月分, as the monthly form says
+                period=Period(row.year, row.month).label,  # 令和8年10月分, as the monthly form says
                 attendance="—" if row.attended_days is None else f"{row.attended_days}日/{absent}日",
                 concern=Concern(row.concern).label if row.concern else "",
                 condition=row.condition or "",
@@ -133,6 +128,29 @@ def latest_lines(viewer: User, case_ids: list[int], accesses: Accesses = None) -
             )
         )
     return dict(newest)
+
+
+# Each child's submitted report rows, newest first, as plain rows; built once with a placeholder.
+_REPORT_LINES = (
+    select(
+        MonthlyReportRow.child_id,
+        MonthlyReportRow.case_id,
+        MonthlyReportRow.attended_days,
+        MonthlyReportRow.absent_notified,
+        MonthlyReportRow.absent_unnotified,
+        MonthlyReportRow.concern,
+        MonthlyReportRow.condition,
+        MonthlyReportRow.consecutive_absent_days,
+        MonthlyReport.year,
+        MonthlyReport.month,
+    )
+    .join(MonthlyReport, MonthlyReport.id == MonthlyReportRow.report_id)
+    .where(
+        MonthlyReportRow.case_id.in_(bindparam("case_ids", expanding=True)),
+        MonthlyReport.state != ReportState.DRAFT.value,
+    )
+    .order_by(MonthlyReportRow.child_id, MonthlyReport.period_end.desc())
+)
 
 
 def recent_alerts(viewer: User, case_ids: list[int]) -> dict[int, list[AlertLine]]:
@@ -170,22 +188,33 @@ def safety_trends(
         cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids))))
         accesses = policy.access_map(viewer, cases)
     readable = {cid: (found.full, found.can(Part.REPORTS)) for cid, found in accesses.items()}
-    rows = db.session.scalars(
-        select(AssessmentSheet)
-        .where(AssessmentSheet.case_id.in_(case_ids))
-        .order_by(AssessmentSheet.assessed_on, AssessmentSheet.written_at, AssessmentSheet.id)
-    ).all()
-    history: dict[tuple[int, int], list[AssessmentSheet]] = defaultdict(list)
-    for sheet in rows:
+    history: dict[tuple[int, int], list] = defaultdict(list)
+    for sheet in db.session.execute(_SCALES, {"case_ids": list(case_ids)}):
         every, reports = readable.get(sheet.case_id, (False, False))
         if every or (reports and sheet.agency_id == viewer.agency_id):
             history[(sheet.case_id, sheet.agency_id)].append(sheet)
     found: dict[int, list[ScaleTrend]] = defaultdict(list)
     for (case_id, _agency_id), sheets in history.items():
         scales = tuple(s.safety_scale for s in sheets)
-        trend = ScaleTrend(sheets[-1].agency.name, scales, sheets[-1].assessed_on, is_falling(list(scales)))
+        trend = ScaleTrend(sheets[-1].agency, scales, sheets[-1].assessed_on, is_falling(list(scales)))
         found[case_id].append(trend)
     return dict(found)
+
+
+# The sheets' scales as plain rows, oldest first (a sheet object brings its writer and signs along);
+# built once with a placeholder for the cases.
+_SCALES = (
+    select(
+        AssessmentSheet.case_id,
+        AssessmentSheet.agency_id,
+        Agency.name.label("agency"),
+        AssessmentSheet.safety_scale,
+        AssessmentSheet.assessed_on,
+    )
+    .join(Agency, Agency.id == AssessmentSheet.agency_id)
+    .where(AssessmentSheet.case_id.in_(bindparam("case_ids", expanding=True)))
+    .order_by(AssessmentSheet.assessed_on, AssessmentSheet.written_at, AssessmentSheet.id)
+)
 
 
 def register() -> None:
