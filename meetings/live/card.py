@@ -3,7 +3,8 @@
 Each row says whether it is shown, not recorded (未記録) or not shared with the agency (非共有), so
 the two are never confused. Ledger rows need the ledger part; report lines, absences and the safety
 scale come through cases.signals, already cut to what the reader may see; open tasks are the meeting
-record's. Built per reader (meetings.live.payloads), never from another agency's view.
+record's (the same for every reader, read once per change). Built per reader
+(meetings.live.payloads), never from another agency's view.
 """
 
 from sqlalchemy import select
@@ -85,13 +86,28 @@ def _scales(viewer: User, case: Case, access: CaseAccess) -> list[dict]:
     ]
 
 
-def _tasks(case: Case) -> list[dict]:
-    """Return the case's open tasks (役割分担 not yet done), from every meeting."""
-    rows = db.session.scalars(
-        select(RoleAssignment)
-        .where(RoleAssignment.case_id == case.id, RoleAssignment.done_at.is_(None))
-        .order_by(RoleAssignment.due_on, RoleAssignment.id)
-    ).all()
+class OpenTasks:
+    """Cases' open tasks (役割分担 not yet done, from every meeting), read once per case.
+
+    They are the same for every reader: one change's views share one of these.
+    """
+
+    def __init__(self):
+        self._found: dict[int, list[RoleAssignment]] = {}
+
+    def of(self, case: Case) -> list[RoleAssignment]:
+        """Return the case's open tasks, by due date."""
+        if case.id not in self._found:
+            self._found[case.id] = db.session.scalars(
+                select(RoleAssignment)
+                .where(RoleAssignment.case_id == case.id, RoleAssignment.done_at.is_(None))
+                .order_by(RoleAssignment.due_on, RoleAssignment.id)
+            ).all()
+        return self._found[case.id]
+
+
+def _tasks(rows: list[RoleAssignment]) -> list[dict]:
+    """Return the rows of the case's open tasks."""
     if not rows:
         return [_row("未完了の役割", "")]
     return [
@@ -105,7 +121,7 @@ def _tasks(case: Case) -> list[dict]:
     ]
 
 
-def case_card(viewer: User, case: Case, access: CaseAccess) -> dict:
+def case_card(viewer: User, case: Case, access: CaseAccess, tasks: OpenTasks) -> dict:
     """Return the card of one case for this reader."""
     rows = _ledger(case, access) + _reports(viewer, case, access) + _scales(viewer, case, access)
-    return {"case_id": case.id, "number": case.case_number, "rows": rows + _tasks(case)}
+    return {"case_id": case.id, "number": case.case_number, "rows": rows + _tasks(tasks.of(case))}

@@ -8,12 +8,13 @@ from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from cases import codes, policy
 from cases.models import Case, Part
 from meetings import access
 from meetings.agenda import triage
-from meetings.live.card import case_card
+from meetings.live.card import OpenTasks, case_card
 from meetings.models import AgendaItem, Mark, Meeting
 from portal.dates import wareki
 from portal.extensions import db
@@ -50,12 +51,15 @@ def header(meeting: Meeting) -> dict:
 class Reader:
     """One participant's view of the meeting's case items (the same for people of one agency and roles)."""
 
-    def __init__(self, user: User, meeting: Meeting, found: dict | None = None):
+    def __init__(
+        self, user: User, meeting: Meeting, found: dict | None = None, tasks: OpenTasks | None = None
+    ):
         self.user = user
         self.meeting = meeting
         self.access = (
             found if found is not None else policy.access_map(user, access.item_cases(meeting.items))
         )
+        self.tasks = tasks or OpenTasks()
 
     @classmethod
     def each(cls, users: list[User], meeting: Meeting, items: list[AgendaItem]) -> list["Reader"]:
@@ -64,7 +68,8 @@ class Reader:
         They know only these items' cases: enough for a change about them, not for a full state.
         """
         found = policy.access_maps(users, access.item_cases(items))
-        return [cls(user, meeting, access_map) for user, access_map in zip(users, found, strict=True)]
+        tasks = OpenTasks()  # the cards' open tasks are every reader's: read once for all
+        return [cls(user, meeting, access_map, tasks) for user, access_map in zip(users, found, strict=True)]
 
     @cached_property
     def can_run(self) -> bool:
@@ -138,7 +143,7 @@ class Reader:
             data["draft_policy"] = item.draft_policy
             if item.id == self.meeting.current_item_id:
                 # The current item carries each case's card, built for this reader's agency.
-                data["cards"] = [case_card(self.user, c, self.access[c.id]) for c in item.cases]
+                data["cards"] = [case_card(self.user, c, self.access[c.id], self.tasks) for c in item.cases]
         return data
 
     def _case(self, case: Case) -> dict:
@@ -201,9 +206,22 @@ def touched_items(meeting: Meeting, item_ids: set[int]) -> tuple[list[AgendaItem
         )
     )
     found = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.id.in_(item_ids))
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.id.in_(item_ids))
+        .options(*TOUCHED_LOADING)
     )
     return sorted(found, key=lambda item: order.index(item.id)), order
+
+
+# What every view's payload reads of the touched items, loaded with them rather than item by item:
+# their roles, and their cases' children (the abuse types are not in a payload).
+TOUCHED_LOADING = (
+    selectinload(AgendaItem.assignments),
+    joinedload(AgendaItem.case).selectinload(Case.children),
+    joinedload(AgendaItem.case).lazyload(Case.abuse_type_rows),
+    selectinload(AgendaItem.linked_cases).selectinload(Case.children),
+    selectinload(AgendaItem.linked_cases).lazyload(Case.abuse_type_rows),
+)
 
 
 def presence_list(users: list[User]) -> list[dict]:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from meetings import access
 from meetings.live.models import Attendance, Presence
@@ -79,8 +79,9 @@ def present_views(meeting_id: int) -> list[tuple[User, list[int]]]:
     views: dict[tuple, list[int]] = {}
     for user_id, agency_id, active in sorted(rows):
         views.setdefault(access.view_key(agency_id, roles.get(user_id, ()), active), []).append(user_id)
-    first = [ids[0] for ids in views.values()]
-    loaded = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(first)))}
+    first = select(User).where(User.id.in_([ids[0] for ids in views.values()]))
+    # A view's payload needs the person's agency id and roles, not the agency: it is left unjoined.
+    loaded = {u.id: u for u in db.session.scalars(first.options(lazyload(User.agency)))}
     return [(loaded[ids[0]], ids) for ids in views.values()]
 
 
