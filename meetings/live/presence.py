@@ -66,19 +66,21 @@ def present_views(meeting_id: int) -> list[tuple[User, list[int]]]:
     """Return the views of the people present (access.reader_key): one person of each, and all their ids.
 
     A change is built once per view, so only that one person is loaded whole; the others are read
-    as plain rows (id, agency, roles).
+    as plain rows (id, agency, roles: one row per role).
     """
-    people = select(User.id, User.agency_id, User.active).where(
-        User.id.in_(_fresh_ids(meeting_id)), User.active
+    people = (
+        select(User.id, User.agency_id, User.active, UserRole.role)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
+        .where(User.id.in_(_fresh_ids(meeting_id)), User.active)
     )
-    rows = db.session.execute(people).all()
-    roles: dict[int, list[Role]] = {}
-    found = select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_([r.id for r in rows]))
-    for user_id, role in db.session.execute(found):
-        roles.setdefault(user_id, []).append(Role(role))
+    found: dict[int, tuple[int, bool, list[Role]]] = {}
+    for user_id, agency_id, active, role in db.session.execute(people):
+        roles = found.setdefault(user_id, (agency_id, active, []))[2]
+        if role is not None:
+            roles.append(Role(role))
     views: dict[tuple, list[int]] = {}
-    for user_id, agency_id, active in sorted(rows):
-        views.setdefault(access.view_key(agency_id, roles.get(user_id, ()), active), []).append(user_id)
+    for user_id, (agency_id, active, roles) in sorted(found.items()):
+        views.setdefault(access.view_key(agency_id, roles, active), []).append(user_id)
     first = select(User).where(User.id.in_([ids[0] for ids in views.values()]))
     # A view's payload needs the person's agency id and roles, not the agency: it is left unjoined.
     loaded = {u.id: u for u in db.session.scalars(first.options(lazyload(User.agency)))}
