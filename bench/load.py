@@ -125,7 +125,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="portal-load-") as work, Stack(Path(work)) as stack:
         stack.start_postgres()
         stack.start_redis()
-        world = seed(stack, max(args.users, 8))
+        # An account for every simulated person besides the center's four (the facilitator, three
+        # coordinators), so that none shares one.
+        world = seed(stack, args.users + 4)
         world_file = Path(work) / "world.json"
         world_file.write_text(json.dumps(world))
         # 100 people log in from 127.0.0.1 within seconds; the throttle itself is tested elsewhere.
