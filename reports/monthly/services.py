@@ -52,6 +52,12 @@ STALE_UPLOAD = (
     "このファイルを確認したあとで、この月の報告が保存されています"
     "（別の画面からの保存か、同じ確認の二度目の送信です）。もう一度ファイルを選んでください。"
 )
+# Two people of one agency saving the month's first lines at the same moment: the later save is
+# refused by the database (one report per agency and month), what was typed stays on the screen.
+SAVED_MEANWHILE = (
+    "同じ時に、この月の報告が別の画面から保存されました。入力した内容はそのまま残っています。"
+    "確かめて、もう一度保存してください。"
+)
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,7 @@ def save_report(
     the month was saved since (or the same confirmation is sent again).
     """
     children = _check(user, council, period, school_days, inputs, complete=submit)
-    with transaction(on_conflict=Refusal(STALE_UPLOAD)):
+    with transaction(on_conflict=Refusal(SAVED_MEANWHILE if expected is None else STALE_UPLOAD)):
         report = _get_or_create(user, council, period, expected)
         report.school_days = school_days
         report.updated_by_id = user.id

@@ -8,6 +8,7 @@ from cases.models import Child
 from cases.notes.models import CaseNote
 from portal.audit import AuditEntry
 from portal.extensions import db
+from reports.monthly import services
 from reports.monthly.models import MonthlyReport, ReportSubmission
 from tests.reports.conftest import grid
 
@@ -103,6 +104,39 @@ def test_refused_submission_keeps_everything_typed(town, period, client, login):
     page = client.submit(url(town, period), form).get_data(as_text=True)
     assert "出席日数と欠席日数の合計（12日）が授業・開所日数（10日）を超えています" in page
     assert db.session.scalar(select(func.count(MonthlyReport.id))) == 0
+
+
+def test_a_save_racing_another_of_the_same_agency_is_refused_with_what_was_typed(
+    town, period, client, login, monkeypatch
+):
+    """Two teachers save the month's first lines at once: the database keeps the first, the second is told."""
+    login(town.teacher)
+    assert (
+        client.submit(
+            url(town, period), grid(town.haruto.id, action="draft", condition="先の保存")
+        ).status_code
+        == 302
+    )
+    real = services.find_report
+    calls = []
+
+    def not_yet_saved(*args, **kwargs):  # the second save looked before the first had committed
+        if "lock" in kwargs and not calls:  # the save's own look (the page's read passes no lock)
+            calls.append(args)
+            return None
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "find_report", not_yet_saved)
+    response = client.submit(url(town, period), grid(town.haruto.id, action="draft", condition="後の保存"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "同じ時に、この月の報告が別の画面から保存されました" in page
+    assert "ファイルを選んで" not in page
+    assert "後の保存" in page
+    db.session.expire_all()
+    report = db.session.scalar(select(MonthlyReport))
+    assert [row.condition for row in report.rows] == ["先の保存"]
+    assert actions().count("report.draft") == 1
 
 
 def test_numbers_are_checked_against_the_period(town, period, client, login):
