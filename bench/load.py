@@ -1,11 +1,12 @@
 """A load test of the production setup: 100 people of mixed roles for 3 minutes, through nginx.
 
-Usage: .venv/bin/python bench/load.py [--users 100] [--minutes 3] [--instances 2] [--quick]
+Usage: .venv/bin/python bench/load.py [--users 100] [--minutes 3] [--ramp 60] [--instances 2] [--quick]
 
 bench/stack.py starts PostgreSQL, Redis, the gunicorn instances (production mode) and nginx on
 127.0.0.1; the bench migrates the database and seeds a council with 30 cases, its people and a
 live meeting (bench/live_world.py), gives those whose work needs it a second factor, then runs
-Locust headless (bench/load_users.py) against nginx until the time is up. It prints requests per
+Locust headless (bench/load_users.py) against nginx: the people arrive over the ramp (a morning's
+logins, not a herd), then all of them work together for the minutes asked. It prints requests per
 second, p50/p95/p99 per kind of request and the errors, and ends with
 `result: load errors=… p95_ms=… rps=…` (p95 of the slowest kind). Traffic goes to 127.0.0.1 only.
 """
@@ -70,15 +71,17 @@ def seed(stack: Stack, participants: int) -> dict:
     return json.loads(_run([sys.executable, "-c", SEED, url, str(participants)], env).stdout.splitlines()[-1])
 
 
-def run_locust(base: str, world_file: Path, users: int, seconds: int, out: Path) -> Path:
-    """Run Locust headless against nginx for the given time; return its stats CSV."""
+def run_locust(base: str, world_file: Path, users: int, ramp: int, seconds: int, out: Path) -> Path:
+    """Run Locust headless against nginx: people arrive over `ramp` s, then all work for `seconds` s."""
     env = {**os.environ, "LOAD_WORLD": str(world_file)}
+    rate = f"{users / max(1, ramp):.3f}"
     command = [
         sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"), "--headless",
-        "--host", base, "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s",
+        "--host", base, "-u", str(users), "-r", rate, "-t", f"{ramp + seconds}s",
         "--stop-timeout", "10", "--csv", str(out / "load"), "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120)  # noqa: S603
+    timeout = ramp + seconds + 120
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)  # noqa: S603
     if not (out / "load_stats.csv").exists():
         raise SystemExit(f"locust wrote no statistics:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return out / "load_stats.csv"
@@ -113,11 +116,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=3)
+    parser.add_argument("--ramp", type=int, default=60, help="seconds over which the people arrive")
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="a small run for CI: 8 people for 15 s")
     args = parser.parse_args(argv)
     if args.quick:
-        args.users, args.minutes = 8, 0.25
+        args.users, args.minutes, args.ramp = 8, 0.25, 4
     missing = missing_binaries("postgres", "redis-server", "nginx")
     if missing:
         raise SystemExit(f"{', '.join(missing)} missing: `make postgres redis nginx` installs Debian's")
@@ -134,8 +138,11 @@ def main(argv: list[str] | None = None) -> None:
         stack.start_portals(args.instances, PORTAL_LOGIN_RATE_LIMIT="10000 per minute",
                             PORTAL_LOGIN_ADDRESS_LIMIT="10000 per minute")  # fmt: skip
         base = stack.start_nginx(debug_upstream=False)
-        print(f"{args.users} people, {seconds} s, {args.instances} instances behind nginx at {base}")
-        errors, p95, rps = report(run_locust(base, world_file, args.users, seconds, Path(work)))
+        print(
+            f"{args.users} people arriving over {args.ramp} s, then {seconds} s all together, "
+            f"{args.instances} instances behind nginx at {base}"
+        )
+        errors, p95, rps = report(run_locust(base, world_file, args.users, args.ramp, seconds, Path(work)))
     print(f"goal: 0 errors, p95 ≤ {TARGET_P95_MS} ms for every kind of request")
     print(f"result: load errors={errors} p95_ms={p95:.0f} rps={rps:.1f}")
 
