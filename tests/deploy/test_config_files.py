@@ -49,3 +49,20 @@ def test_the_gunicorn_settings_load():
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)  # noqa: S603
     assert done.returncode == 0, done.stderr
+
+
+def test_a_worker_freezes_what_it_loaded_and_collects_garbage_less_often():
+    """post_worker_init, run in a fresh interpreter as a worker runs it: frozen objects, raised thresholds."""
+    script = (
+        "import gc, runpy\n"
+        "settings = runpy.run_path('deploy/gunicorn.conf.py')\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "settings['post_worker_init'](None)\n"
+        "print(gc.get_freeze_count(), *gc.get_threshold(), *settings['GC_THRESHOLDS'])\n"
+    )
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)  # noqa: S603
+    assert done.returncode == 0, done.stderr
+    frozen, *numbers = map(int, done.stdout.split())
+    assert frozen > 1000
+    assert numbers[:3] == numbers[3:] and numbers[0] > 700
