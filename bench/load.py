@@ -1,10 +1,11 @@
-"""A load test of the production setup: 100 people of mixed roles for 3 minutes, through nginx.
+"""A load test of the production setup: 100 people of mixed roles, all at work for 3 minutes, through nginx.
 
 Usage: .venv/bin/python bench/load.py [--users 100] [--minutes 3] [--ramp 60] [--instances 2] [--quick]
 
 bench/stack.py starts PostgreSQL, Redis, the gunicorn instances (production mode) and nginx on
 127.0.0.1; the bench migrates the database and seeds a council with 30 cases, its people and a
-live meeting (bench/live_world.py), gives those whose work needs it a second factor, then runs
+live meeting (bench/live_world.py) with an account for every simulated person (as many
+coordinators as the mix has), gives those whose work needs it a second factor, then runs
 Locust headless (bench/load_users.py) against nginx: the people arrive over the ramp (a morning's
 logins, not a herd), then all of them work together for the minutes asked. It prints requests per
 second, p50/p95/p99 per kind of request and the errors, and ends with
@@ -14,6 +15,7 @@ second, p50/p95/p99 per kind of request and the errors, and ends with
 import argparse
 import csv
 import json
+import math
 import os
 import subprocess
 import sys
@@ -27,6 +29,8 @@ from bench.stack import Stack, missing_binaries  # noqa: E402
 from bench.tables import table  # noqa: E402
 
 TARGET_P95_MS = 300
+# The share of coordinators among the people besides the facilitator (bench/load_users.py's weights).
+COORDINATOR_SHARE = 3 / 18
 SEED = """
 import json, sys
 import pyotp
@@ -34,13 +38,20 @@ from bench import live_world
 from portal import create_app
 from portal.auth import two_factor
 from portal.extensions import db
-from portal.models import User
+from portal.models import Role, User, UserRole
 from portal.types import utcnow
 from sqlalchemy import select
 
 app = create_app(live_world.config(sys.argv[1]))
 with app.app_context():
     world = live_world.build(int(sys.argv[2]))
+    boss = db.session.scalar(select(User).where(User.login_id == "bench-000"))
+    for n in range(int(sys.argv[3])):  # more of the center's coordinators than live_world's three
+        user = User(login_id=f"bench-c{n:03d}", name=f"調整担当{n:03d}", agency=boss.agency,
+                    password_hash=boss.password_hash, must_change_password=False)
+        user.role_rows = [UserRole(role=Role.COORDINATOR.value)]
+        db.session.add(user)
+    db.session.flush()
     people = {}
     for user in db.session.scalars(select(User).where(User.login_id.like("bench-%"))):
         secret = None
@@ -63,18 +74,24 @@ def _run(command: list, env: dict, **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
-def seed(stack: Stack, participants: int) -> dict:
-    """Migrate the stack's database and seed the world; return what the simulated people need."""
+def seed(stack: Stack, users: int) -> dict:
+    """Migrate the stack's database and seed an account for each of `users` people; return the world.
+
+    live_world makes the facilitator, three coordinators and one member of an agency per further
+    participant; the coordinators the mix of bench/load_users.py asks beyond those three are added.
+    """
     url = stack.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
     env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi.py"}
     _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
-    return json.loads(_run([sys.executable, "-c", SEED, url, str(participants)], env).stdout.splitlines()[-1])
+    coordinators = max(0, math.ceil((users - 1) * COORDINATOR_SHARE) - 3)
+    command = [sys.executable, "-c", SEED, url, str(users + 4), str(coordinators)]
+    return json.loads(_run(command, env).stdout.splitlines()[-1])
 
 
 def run_locust(base: str, world_file: Path, users: int, ramp: int, seconds: int, out: Path) -> Path:
     """Run Locust headless against nginx: people arrive over `ramp` s, then all work for `seconds` s."""
     env = {**os.environ, "LOAD_WORLD": str(world_file)}
-    rate = f"{users / max(1, ramp):.3f}"
+    rate = str(users / ramp)
     command = [
         sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"), "--headless",
         "--host", base, "-u", str(users), "-r", rate, "-t", f"{ramp + seconds}s",
@@ -116,10 +133,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=3)
-    parser.add_argument("--ramp", type=int, default=60, help="seconds over which the people arrive")
+    parser.add_argument("--ramp", type=int, default=60, help="seconds over which the people arrive (≥ 1)")
     parser.add_argument("--instances", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="a small run for CI: 8 people for 15 s")
+    parser.add_argument("--quick", action="store_true", help="a small run for CI: 8 people, 4 s + 15 s")
     args = parser.parse_args(argv)
+    if args.ramp < 1:
+        parser.error("--ramp must be at least 1 second")
     if args.quick:
         args.users, args.minutes, args.ramp = 8, 0.25, 4
     missing = missing_binaries("postgres", "redis-server", "nginx")
@@ -129,12 +148,10 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="portal-load-") as work, Stack(Path(work)) as stack:
         stack.start_postgres()
         stack.start_redis()
-        # An account for every simulated person besides the center's four (the facilitator, three
-        # coordinators), so that none shares one.
-        world = seed(stack, args.users + 4)
+        world = seed(stack, args.users)
         world_file = Path(work) / "world.json"
         world_file.write_text(json.dumps(world))
-        # 100 people log in from 127.0.0.1 within seconds; the throttle itself is tested elsewhere.
+        # Everyone logs in from 127.0.0.1 within the ramp; the throttle itself is tested elsewhere.
         stack.start_portals(args.instances, PORTAL_LOGIN_RATE_LIMIT="10000 per minute",
                             PORTAL_LOGIN_ADDRESS_LIMIT="10000 per minute")  # fmt: skip
         base = stack.start_nginx(debug_upstream=False)

@@ -55,8 +55,8 @@ STALE_UPLOAD = (
 # Two people of one agency saving the month's first lines at the same moment: the later save is
 # refused by the database (one report per agency and month), what was typed stays on the screen.
 SAVED_MEANWHILE = (
-    "同じ時に、この月の報告が別の画面から保存されました。入力した内容はそのまま残っています。"
-    "確かめて、もう一度保存してください。"
+    "ほぼ同時に、この月の報告が別の画面（同じ機関の別の方など）から保存されました。"
+    "この画面に入力した内容は残っています。もう一度保存または提出すると、同じ児童の行はこの画面の内容になります。"
 )
 
 

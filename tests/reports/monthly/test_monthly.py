@@ -130,7 +130,7 @@ def test_a_save_racing_another_of_the_same_agency_is_refused_with_what_was_typed
     response = client.submit(url(town, period), grid(town.haruto.id, action="draft", condition="後の保存"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "同じ時に、この月の報告が別の画面から保存されました" in page
+    assert "ほぼ同時に、この月の報告が別の画面（同じ機関の別の方など）から保存されました" in page
     assert "ファイルを選んで" not in page
     assert "後の保存" in page
     db.session.expire_all()
