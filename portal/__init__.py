@@ -5,7 +5,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import startup
+from portal import i18n, startup
 from portal.config import ROOT, build_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from portal.ids import IdConverter
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "ja", timezone_selector=lambda: "Asia/Tokyo")
+    i18n.install(app)
     limiter.init_app(app)
     socketio.init_app(
         app,
