@@ -52,8 +52,6 @@ STALE_UPLOAD = (
     "このファイルを確認したあとで、この月の報告が保存されています"
     "（別の画面からの保存か、同じ確認の二度目の送信です）。もう一度ファイルを選んでください。"
 )
-# Two people of one agency saving the month's first lines at the same moment: the later save is
-# refused by the database (one report per agency and month), what was typed stays on the screen.
 SAVED_MEANWHILE = (
     "ほぼ同時に、この月の報告が別の画面（同じ機関の別の方など）から保存されました。"
     "この画面に入力した内容は残っています。もう一度保存または提出すると、同じ児童の行はこの画面の内容になります。"
