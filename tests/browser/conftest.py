@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from portal import create_app
 from portal.config import ROOT
@@ -61,6 +61,18 @@ def _wait_until_listening(port: int, timeout: float = 10.0) -> None:
     pytest.fail(f"the live server did not answer on port {port}")
 
 
+class _QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler without its access log line.
+
+    A request the browser still has in flight when a test ends (a script, a stylesheet) is served
+    by a daemon thread after the test: its log line went to the stream pytest had already closed,
+    printing "--- Logging error ---" into the run's output. Errors are still logged.
+    """
+
+    def log_request(self, code="-", size="-") -> None:
+        """Write nothing for a served request."""
+
+
 @pytest.fixture
 def live_server(database, tmp_path) -> Iterator[LiveServer]:
     """Serve a portal app on its own fresh database from a background thread."""
@@ -70,7 +82,9 @@ def live_server(database, tmp_path) -> Iterator[LiveServer]:
     # is Flask-SocketIO's middleware, and werkzeug hands simple-websocket the raw socket
     # (environ["werkzeug.socket"]), so Socket.IO and its websockets work through it.
     port = _free_port()
-    server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
+    server: BaseWSGIServer = make_server(
+        "127.0.0.1", port, app, threaded=True, request_handler=_QuietRequestHandler
+    )
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
     )
