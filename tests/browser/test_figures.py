@@ -4,6 +4,7 @@ table is the chart's text alternative), no horizontal scrolling of the page, and
 from datetime import date
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from cases.ledger import registration
@@ -67,12 +68,23 @@ def test_the_figures_page_reads_at_both_sizes(page, live_server, log_in, width, 
     # Nothing wider than the window: the page never scrolls sideways (wide tables scroll in their box).
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"the page is {scroll}px wide in a {width}px window"
-    table_box = page.locator("#t-registered-section .figure-table").bounding_box()
-    chart_box = charts.first.bounding_box()
-    if width > 800:
-        assert chart_box["x"] > table_box["x"] + table_box["width"] - 1, "the chart stands beside the table"
-    else:
-        assert chart_box["y"] > table_box["y"], "the chart comes under the table"
+    # The chart beside the table on a laptop, under it on a phone: waited for, not read once, since
+    # a busy machine may still be laying the section out (a run measured the table at the full width
+    # while the chart already stood at its right).
+    beside = width > 800
+    try:
+        page.wait_for_function(
+            """(beside) => {
+                const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+                const table = box('#t-registered-section .figure-table');
+                const chart = box('figure.figure-chart svg[role=img]');
+                return beside ? chart.x > table.x + table.width - 1 : chart.y > table.y;
+            }""",
+            arg=beside,
+            timeout=5000,
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail("the chart stands beside the table" if beside else "the chart comes under the table")
     with page.expect_download() as download:
         page.get_by_role("link", name="代表者会議資料（Word）").click()
     assert download.value.suggested_filename.endswith("代表者会議資料.docx")
